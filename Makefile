@@ -1,0 +1,52 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PLUGINS := catalog cart payments invoicing tickets scanning
+DOMAINS := ticketing:ticketing $(foreach p,$(PLUGINS),ticketing_$(p):plugins/$(p)/ticketing_$(p))
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run demo test test-sqlite i18n i18n-compile bench fuzz worker clean
+
+setup: $(STAMP) i18n-compile
+
+$(STAMP): setup.cfg constraints.txt $(wildcard plugins/*/setup.cfg) scripts/system-deps.sh
+	scripts/system-deps.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -c constraints.txt --upgrade pip 'setuptools<82' wheel
+	$(BIN)/pip install -q -c constraints.txt -e '.[test,prod]' $(foreach p,$(PLUGINS),-e plugins/$(p))
+	touch $@
+
+# Compile every gettext catalog (.po -> .mo); .mo files are build output, not committed.
+i18n-compile: $(STAMP)
+	@for entry in $(DOMAINS); do domain=$${entry%%:*}; dir=$${entry#*:}/locale; \
+	  if ls $$dir/*/LC_MESSAGES/$$domain.po >/dev/null 2>&1; then $(BIN)/pybabel -q compile -f -D $$domain -d $$dir || exit 1; fi; done
+
+# Extract messages and update the catalogs after changing translatable strings.
+i18n: $(STAMP)
+	@for entry in $(DOMAINS); do domain=$${entry%%:*}; pkg=$${entry#*:}; \
+	  $(BIN)/pybabel -q extract -F babel.cfg -k _ -o $$pkg/locale/$$domain.pot $$pkg; \
+	  for lang in de fr; do \
+	    if [ -f $$pkg/locale/$$lang/LC_MESSAGES/$$domain.po ]; then \
+	      $(BIN)/pybabel -q update -D $$domain -i $$pkg/locale/$$domain.pot -d $$pkg/locale -l $$lang; \
+	    else \
+	      $(BIN)/pybabel -q init -D $$domain -i $$pkg/locale/$$domain.pot -d $$pkg/locale -l $$lang; \
+	    fi; done; done
+
+run: setup
+	$(BIN)/python -m ticketing.scripts.devserver development.ini
+
+demo: setup
+	$(BIN)/python -m ticketing.scripts.demo http://127.0.0.1:6543
+
+test: setup
+	$(BIN)/python -m pytest
+
+test-sqlite: setup
+	TICKETING_TEST_DB=sqlite $(BIN)/python -m pytest
+
+worker: setup
+	TICKETING_INI=development.ini $(BIN)/celery -A ticketing.worker worker -B --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""Tables of the cart plugin (prefixed `cart_`)."""

@@ -1,0 +1,20 @@
+"""Invoices and their PDFs."""
+from ticketing import hookimpl
+
+from . import models  # noqa: F401  (tables join the metadata on import)
+
+requires = ("payments",)
+
+
+@hookimpl
+def ticketing_migrations():
+    return "ticketing_invoicing:migrations"
+
+
+@hookimpl
+def ticketing_configure(config):
+    config.include("ticketing_invoicing")
+
+
+def includeme(config):
+    config.add_translation_dirs("ticketing_invoicing:locale/")

@@ -1,0 +1,1 @@
+"""Tables of the invoicing plugin (prefixed `invoicing_`)."""

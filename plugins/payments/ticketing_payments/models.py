@@ -1,0 +1,1 @@
+"""Tables of the payments plugin (prefixed `payments_`)."""

@@ -1,0 +1,20 @@
+"""Gate scanning of tickets."""
+from ticketing import hookimpl
+
+from . import models  # noqa: F401  (tables join the metadata on import)
+
+requires = ("tickets",)
+
+
+@hookimpl
+def ticketing_migrations():
+    return "ticketing_scanning:migrations"
+
+
+@hookimpl
+def ticketing_configure(config):
+    config.include("ticketing_scanning")
+
+
+def includeme(config):
+    config.add_translation_dirs("ticketing_scanning:locale/")

@@ -1,0 +1,1 @@
+"""Tables of the scanning plugin (prefixed `scanning_`)."""

@@ -1,0 +1,1 @@
+"""Tables of the tickets plugin (prefixed `tickets_`)."""

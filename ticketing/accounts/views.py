@@ -1,0 +1,1 @@
+"""Account endpoints (to be completed)."""

@@ -1,0 +1,118 @@
+"""The contracts between the core and its plugins.
+
+Plugins implement these with ``ticketing.hookimpl``. Three kinds:
+
+* startup hooks, called while the application is configured;
+* questions (``firstresult``): the first non-``None`` answer wins, ``None`` means
+  "not mine";
+* events, named in the past tense: every implementation is called and their results
+  are collected in a list.
+
+Every hook receives ``request`` rather than a bare session, so that an implementation
+can reach ``request.dbsession``, ``request.find_service`` and ``request.localizer``.
+"""
+import pluggy
+
+hookspec = pluggy.HookspecMarker("ticketing")
+
+# -- startup ------------------------------------------------------------------------
+
+
+@hookspec
+def ticketing_settings():
+    """Declare the plugin's settings.
+
+    Return a list of :class:`ticketing.settings.Setting`; they are parsed with the core's
+    settings at startup, and a missing or malformed value stops the application.
+    """
+
+
+@hookspec
+def ticketing_permissions():
+    """Declare permissions and the roles that hold them.
+
+    Return a mapping ``{permission: {role, ...}}``. The ``admin`` role holds every
+    permission without being named.
+    """
+
+
+@hookspec
+def ticketing_migrations():
+    """Return the asset spec of the plugin's Alembic versions folder
+    (``"ticketing_catalog:migrations"``), or ``None`` when it has no tables."""
+
+
+@hookspec
+def ticketing_configure(config):
+    """Configure Pyramid: ``config.include`` the plugin (routes, Cornice services,
+    translations, templates, Celery tasks). Called once, after the core is set up."""
+
+
+# -- questions (first answer wins) ------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def ticketing_product(request, product_id):
+    """Return a :class:`ticketing.interfaces.ProductInfo` for an active product in the
+    request's locale, or ``None`` when the product is unknown or inactive."""
+
+
+@hookspec(firstresult=True)
+def ticketing_products(request, product_ids):
+    """Return ``{product_id: ProductInfo}`` for the active products among
+    ``product_ids`` (one query: used by carts to price every line at once)."""
+
+
+@hookspec(firstresult=True)
+def ticketing_stock_taken(request, product_id, quantity):
+    """Take ``quantity`` units of stock with one conditional update. Return ``True`` when
+    taken, ``False`` when the stock does not suffice (nothing changes then)."""
+
+
+@hookspec(firstresult=True)
+def ticketing_stock_released(request, product_id, quantity):
+    """Give ``quantity`` units back to stock. Return ``True``."""
+
+
+@hookspec(firstresult=True)
+def ticketing_cart_lines(request, user):
+    """Return the user's cart as a list of :class:`ticketing.interfaces.CartLine`
+    (priced at the current effective prices)."""
+
+
+@hookspec(firstresult=True)
+def ticketing_cart_emptied(request, user):
+    """Empty the user's cart. Return ``True``."""
+
+
+# -- events (everyone is called) ----------------------------------------------------------
+
+
+@hookspec
+def ticketing_user_logged_in(request, user, guest_cart_id):
+    """A user logged in; ``guest_cart_id`` is the ``X-Guest-Cart-ID`` sent with the login
+    (a string, possibly malformed, or ``None``)."""
+
+
+@hookspec
+def ticketing_payment_paid(request, payment):
+    """A payment was paid. Runs in a background task after the payment committed, and may
+    run again for the same payment (retries): implementations create only what is
+    missing. Return a list of :class:`ticketing.interfaces.Attachment` to send to the buyer
+    in the order confirmation e-mail (or ``None``)."""
+
+
+@hookspec
+def ticketing_payment_refunded(request, payment, refund):
+    """Part or all of a payment was refunded (``refund.amount`` cents). Runs in the
+    transaction that records the refund."""
+
+
+@hookspec
+def ticketing_payment_failed(request, payment):
+    """A pending payment failed, was cancelled or expired; its stock is released."""
+
+
+@hookspec
+def ticketing_ticket_scanned(request, ticket, scan):
+    """A ticket was admitted at the gate."""

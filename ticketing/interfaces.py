@@ -1,0 +1,37 @@
+"""Plain value objects that travel through hooks between plugins."""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class ProductInfo:
+    id: int
+    name: str  # in the request's locale
+    unit_price: int  # effective price in cents: price * (1 - sale), half-up
+    stock: int
+    category: str = ""
+    starts_at: datetime | None = None
+    venue: str = ""
+    timezone: str = "UTC"
+    names: dict = field(default_factory=dict)  # {locale: name}
+
+
+@dataclass(frozen=True)
+class CartLine:
+    product_id: int
+    name: str
+    quantity: int
+    unit_price: int  # cents
+
+    @property
+    def line_total(self):
+        return self.unit_price * self.quantity
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A stored file to attach to an e-mail, by its storage name."""
+
+    filename: str
+    content_type: str
+    stored_name: str
