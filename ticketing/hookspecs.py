@@ -85,7 +85,21 @@ def ticketing_cart_emptied(request, user):
     """Empty the user's cart. Return ``True``."""
 
 
+@hookspec(firstresult=True)
+def ticketing_complimentary_payment(request, user, product_id, quantity, locale):
+    """Create a paid zero-amount payment of ``quantity`` units of ``product_id`` for
+    ``user`` (free tickets issued by an admin), taking the stock, and fulfil it like any
+    paid payment (``ticketing_payment_paid``, e-mail in ``locale``). Return the payment,
+    or raise ``APIError`` (e.g. 409 ``insufficient_stock``)."""
+
+
 # -- events (everyone is called) ----------------------------------------------------------
+#
+# A ``payment`` passed to these hooks offers at least: ``id``, ``uuid`` (str), ``user``
+# (ticketing.models.User), ``user_id``, ``status``, ``amount``, ``refunded_amount`` and
+# ``currency`` (cents, ISO code), ``locale`` (the buyer's), ``created_at``, ``paid_at``,
+# and ``lines``, each with ``product_id``, ``name``, ``quantity``, ``unit_price`` and
+# ``line_total`` (cents). A ``refund`` offers ``id``, ``amount``, ``created_at``.
 
 
 @hookspec
