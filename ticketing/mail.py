@@ -85,10 +85,7 @@ def deliver(registry, message):
         name = f"{utcnow():%Y%m%dT%H%M%S%f}-{message.recipients[0]}.eml"
         (path / name).write_bytes(message.to_message().as_bytes())
         return
-    mailer = registry.get("ticketing.mailer")
-    if mailer is None:
-        mailer = registry["ticketing.mailer"] = mailer_factory_from_settings(registry.settings)
-    mailer.send_immediately(message, fail_silently=False)
+    registry["ticketing.mailer"].send_immediately(message, fail_silently=False)
 
 
 @celery_app.task(name="ticketing.send_mail", bind=True, max_retries=MAX_ATTEMPTS)
@@ -127,3 +124,7 @@ def resend_unsent_mail():
 
 
 schedule("resend-unsent-mail", resend_unsent_mail, 300)
+
+
+def includeme(config):
+    config.registry["ticketing.mailer"] = mailer_factory_from_settings(config.get_settings())

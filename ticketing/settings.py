@@ -96,6 +96,7 @@ CORE_SETTINGS = [
     Setting("mail.folder", as_str, "", "Write e-mails as files here instead of SMTP."),
     Setting("celery.broker_url", as_str, "memory://", "Celery broker URL."),
     Setting("celery.always_eager", as_bool, True, "Run tasks in-process (development)."),
+    Setting("celery.queue", as_str, "ticketing", "Queue the tasks are sent to."),
 ]
 
 
