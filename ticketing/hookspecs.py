@@ -48,6 +48,13 @@ def ticketing_configure(config):
     translations, templates, Celery tasks). Called once, after the core is set up."""
 
 
+@hookspec
+def ticketing_demo_data(request):
+    """Development only (``make run``): add the plugin's demo rows if they are missing.
+    Called in one transaction after the core created the demo accounts; never called by
+    production code paths."""
+
+
 # -- questions (first answer wins) ------------------------------------------------------
 
 
