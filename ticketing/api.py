@@ -6,6 +6,7 @@ import json
 import colander
 import cornice
 from cornice_swagger import CorniceSwagger
+from cornice_swagger.converters.schema import IntegerTypeConverter, StringTypeConverter
 
 from .errors import APIError
 from .i18n import _
@@ -195,8 +196,14 @@ def validate(request, **kwargs):
 # -- OpenAPI ----------------------------------------------------------------------------
 
 
+class OpenAPI(CorniceSwagger):
+    """cornice_swagger knows colander's own types only (by exact type)."""
+
+    custom_type_converters = {WholeNumber: IntegerTypeConverter, Text: StringTypeConverter}
+
+
 def openapi_document(request):
-    generator = CorniceSwagger(cornice.service.get_services(), pyramid_registry=request.registry)
+    generator = OpenAPI(cornice.service.get_services(), pyramid_registry=request.registry)
     generator.summary_docstrings = True
     generator.api_security = [{"Bearer": []}]
     spec = generator.generate(

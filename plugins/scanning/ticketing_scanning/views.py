@@ -23,13 +23,15 @@ scan = Service(name="scanning.scan", path="/api/tickets/scan/{token}",
 
 class EventBody(colander.MappingSchema):
     name = colander.SchemaNode(colander.String())
-    starts_at = colander.SchemaNode(colander.DateTime(), missing=None)
+    starts_at = colander.SchemaNode(colander.DateTime(), missing=colander.drop,
+                                    description="null when the event has no date.")
     venue = colander.SchemaNode(colander.String())
 
 
 class ScanBody(colander.MappingSchema):
     scanned_at = colander.SchemaNode(colander.DateTime())
-    scanned_by = colander.SchemaNode(colander.String(), missing=None)
+    scanned_by = colander.SchemaNode(colander.String(), missing=colander.drop,
+                                     description="Name; null if the account is gone.")
 
 
 class Scans(colander.SequenceSchema):
@@ -44,8 +46,10 @@ class GateTicket(colander.MappingSchema):
     product_id = colander.SchemaNode(colander.Integer())
     payment_uuid = colander.SchemaNode(colander.String())
     event = EventBody()
-    used_at = colander.SchemaNode(colander.DateTime(), missing=None)
-    used_by = colander.SchemaNode(colander.String(), missing=None)
+    used_at = colander.SchemaNode(colander.DateTime(), missing=colander.drop,
+                                  description="null until admitted.")
+    used_by = colander.SchemaNode(colander.String(), missing=colander.drop,
+                                  description="Who admitted it (name), or null.")
     scans = Scans(description="Admissions so far, oldest first.")
 
 

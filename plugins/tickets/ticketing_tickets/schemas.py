@@ -78,7 +78,7 @@ class FreeTicketsBody(StrictMapping):
         colander.String(), validator=colander.OneOf(LOCALES, msg_err=_("Must be one of: en, de, fr.")),
         description="Language of the e-mail and the tickets.")
     product_id = positive_id(
-        missing=None,
+        missing=colander.drop,
         description="The event; defaults to the setting ticketing.tickets.default_product_id.")
 
 
@@ -91,7 +91,8 @@ class IssueFreeTickets(Request):
 
 class EventBody(colander.MappingSchema):
     name = colander.SchemaNode(colander.String(), description="In the request's locale.")
-    starts_at = colander.SchemaNode(colander.DateTime(), missing=None)
+    starts_at = colander.SchemaNode(colander.DateTime(), missing=colander.drop,
+                                    description="null when the event has no date.")
     timezone = colander.SchemaNode(colander.String(), description="The event's time zone.")
     venue = colander.SchemaNode(colander.String())
 
@@ -106,7 +107,8 @@ class TicketBody(colander.MappingSchema):
     payment_uuid = colander.SchemaNode(colander.String())
     holder = colander.SchemaNode(colander.String(), description="Name of the holder.")
     event = EventBody()
-    used_at = colander.SchemaNode(colander.DateTime(), missing=None)
+    used_at = colander.SchemaNode(colander.DateTime(), missing=colander.drop,
+                                  description="null until admitted.")
     created_at = colander.SchemaNode(colander.DateTime())
 
 

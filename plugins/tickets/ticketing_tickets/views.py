@@ -154,7 +154,7 @@ def post_free_tickets(request):
     zero invoice, e-mail in ``locale``). Without ``product_id`` the deployment's
     ``ticketing.tickets.default_product_id`` is used, else 422."""
     body = request.validated["body"]
-    product_id = body["product_id"] or request.registry.settings[
+    product_id = body.get("product_id") or request.registry.settings[
         "ticketing.tickets.default_product_id"]
     if product_id is None:
         raise APIError(422, errors={"product_id": [_("Required: name the event.")]})

@@ -197,3 +197,14 @@ def test_free_tickets_default_to_the_configured_product(app, registry, auth, peo
     body = {"user_id": people["other"].id, "quantity": 1, "locale": "en"}
     app.post_json("/api/tickets", body, headers=auth(people["admin"]), status=201)
     assert tickets_of(db, people["other"])[0].product_id == CONCERT.id
+
+
+def test_openapi_documents_the_ticket_and_scan_endpoints(app):
+    from openapi_spec_validator import validate
+
+    spec = app.get("/api/openapi.json").json
+    validate(spec)
+    assert {"/api/tickets", "/api/tickets/user", "/api/tickets/{filename}",
+            "/api/tickets/qr/{filename}", "/api/tickets/admin/{filename}",
+            "/api/tickets/admin/qr/{filename}", "/api/tickets/admin/{id}/status",
+            "/api/tickets/scan/{token}"} <= set(spec["paths"])
