@@ -63,7 +63,7 @@ def ticket_pdf(registry, ticket, qr):
 
 def new_ticket(request, payment, line, number, product):
     """A ticket for unit ``number`` of ``line``, its QR code and PDF stored."""
-    locale = getattr(payment, "locale", None) or payment.user.locale
+    locale = payment.locale
     ticket = Ticket(
         token=uuid.uuid4(), status="issued", user_id=payment.user_id, payment_id=payment.id,
         payment_uuid=str(payment.uuid), product_id=line.product_id, number=number,
