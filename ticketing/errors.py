@@ -3,6 +3,7 @@
 import logging
 
 from pyramid.httpexceptions import HTTPException, HTTPForbidden, HTTPNotFound, HTTPRedirection
+from pyramid.exceptions import URLDecodeError
 from pyramid.response import Response
 from pyramid.view import exception_view_config
 from sqlalchemy.exc import IntegrityError
@@ -89,6 +90,11 @@ def http_exception_view(exc, request):
     if status == 405 and "Allow" in exc.headers:
         headers["Allow"] = exc.headers["Allow"]
     return json_error(request, status, code, message, headers=headers)
+
+
+@exception_view_config(URLDecodeError)
+def undecodable_url_view(exc, request):
+    return json_error(request, 400, *DEFAULTS[400])
 
 
 @exception_view_config(IntegrityError)
