@@ -30,9 +30,10 @@ DEFAULTS = {
 
 
 class APIError(Exception):
-    """A domain error the client should see. ``extra`` keys are added to the body."""
+    """A domain error the client should see. ``extra`` keys are added to the body
+    (``status`` too: the HTTP status is positional-only)."""
 
-    def __init__(self, status, code=None, message=None, *, errors=None, headers=None, **extra):
+    def __init__(self, status, /, code=None, message=None, *, errors=None, headers=None, **extra):
         default_code, default_message = DEFAULTS.get(status, DEFAULTS[400])
         super().__init__(code or default_code)
         self.status = status
@@ -47,7 +48,7 @@ def translate(request, value):
     return request.localizer.translate(value) if hasattr(value, "domain") else value
 
 
-def error_body(request, status, code, message, errors=None, **extra):
+def error_body(request, status, /, code, message, errors=None, **extra):
     body = {"message": translate(request, message), "code": code}
     if errors:
         body["errors"] = {
@@ -57,7 +58,7 @@ def error_body(request, status, code, message, errors=None, **extra):
     return body
 
 
-def json_error(request, status, code, message, errors=None, headers=None, **extra):
+def json_error(request, status, /, code, message, errors=None, headers=None, **extra):
     response = Response(status=status, content_type="application/json", charset="utf-8")
     response.json_body = error_body(request, status, code, message, errors, **extra)
     for name, value in (headers or {}).items():

@@ -100,6 +100,19 @@ def ticketing_complimentary_payment(request, user, product_id, quantity, locale)
     or raise ``APIError`` (e.g. 409 ``insufficient_stock``)."""
 
 
+@hookspec(firstresult=True)
+def ticketing_ticket(request, token):
+    """Return the :class:`ticketing.interfaces.TicketInfo` whose token is ``token`` (a
+    string, possibly malformed), or ``None`` when there is none."""
+
+
+@hookspec(firstresult=True)
+def ticketing_ticket_used(request, token, user):
+    """Mark the ``issued`` ticket ``token`` used by ``user`` (the gate) with one
+    conditional update. Return ``True`` when this call admitted it, ``False`` when the
+    ticket is unknown or not ``issued`` (nothing changes then)."""
+
+
 # -- events (everyone is called) ----------------------------------------------------------
 #
 # A ``payment`` passed to these hooks offers at least: ``id``, ``uuid`` (str), ``user``
@@ -136,4 +149,6 @@ def ticketing_payment_failed(request, payment):
 
 @hookspec
 def ticketing_ticket_scanned(request, ticket, scan):
-    """A ticket was admitted at the gate."""
+    """A ticket was admitted at the gate: ``ticket`` is its
+    :class:`ticketing.interfaces.TicketInfo` (now ``used``), ``scan`` offers ``id``,
+    ``scanned_at`` and ``scanned_by_id``. Runs in the transaction of the scan."""
