@@ -215,7 +215,10 @@ def validate(request, **kwargs):
                 raise APIError(422, errors={"body": [_("Must be a JSON object.")]})
             cstruct["body"] = body if body is not colander.null else {}
         elif child.name == "querystring":
-            cstruct["querystring"] = dict(request.GET)
+            try:
+                cstruct["querystring"] = dict(request.GET)
+            except UnicodeDecodeError:
+                raise APIError(400, "bad_request", _("The query string is not valid UTF-8.")) from None
         elif child.name == "path":
             cstruct["path"] = dict(request.matchdict or {})
     try:
