@@ -1,6 +1,7 @@
 """E-mail: rendered in the recipient's locale, stored in an outbox in the request's
 transaction, and sent by a task after commit. SMTP failures are retried with backoff,
 and a periodic sweep re-sends whatever is still unsent: no message is lost."""
+import email.policy
 import json
 import logging
 from datetime import timedelta
@@ -88,7 +89,10 @@ def deliver(registry, message):
     mailer = registry.get("ticketing.mailer")
     if mailer is None:
         mailer = registry["ticketing.mailer"] = mailer_factory_from_settings(registry.settings)
-    mailer.send_immediately(message, fail_silently=False)
+    mime = message.to_message()
+    # SMTP wants CRLF line ends; the default "\n" makes a server read one huge line
+    mime.policy = email.policy.compat32.clone(linesep="\r\n")
+    mailer.smtp_mailer.send(message.sender, message.send_to, mime)
 
 
 @celery_app.task(name="ticketing.send_mail", bind=True, max_retries=MAX_ATTEMPTS)
