@@ -295,7 +295,7 @@ change_email_verify = Service(name="accounts.email_change_verify",
                               path="/api/auth/email/change/verify",
                               description="Link confirming a new e-mail address")
 change_email_cancel = Service(name="accounts.email_change_cancel",
-                              path="/api/auth/email/cancel/{token}/{old_email}",
+                              path="/api/auth/email/cancel/{token}/{old_email:.+}",
                               description="Link cancelling an e-mail change")
 
 
