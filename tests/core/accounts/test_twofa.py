@@ -112,7 +112,7 @@ def test_disable_with_a_recovery_code_turns_2fa_off_and_tells_the_user(app, make
     headers = auth(user)
     _secret, codes = enable(app, headers)
     wrong = app.post_json("/api/auth/2fa/disable", {"code": "AAAA-BBBB-CCCC-DDDD"},
-                          headers=headers, status=400)
+                          headers={**headers, "Accept-Language": "de"}, status=400)
     assert wrong.json["message"] == "Der Code der Zwei-Faktor-Authentifizierung ist falsch."
     response = app.post_json("/api/auth/2fa/disable", {"code": codes[3]}, headers=headers)
     assert response.json["message"] == "Two-factor authentication is off."
