@@ -2,10 +2,12 @@
 ``Service`` class views are declared with, request validation into the JSON error
 envelope, schema building blocks, and the OpenAPI document."""
 import json
+import re
 
 import colander
 import cornice
 from cornice_swagger import CorniceSwagger
+from cornice_swagger.converters.schema import IntegerTypeConverter, StringTypeConverter
 
 from .errors import APIError
 from .i18n import _
@@ -195,8 +197,17 @@ def validate(request, **kwargs):
 # -- OpenAPI ----------------------------------------------------------------------------
 
 
+_PATTERN = re.compile(r"\{(\w+):[^{}]*\}")  # a route placeholder with a regex: {id:\d+}
+
+
+class Swagger(CorniceSwagger):
+    """Knows the schema types of this module (read when the generator is built)."""
+
+    custom_type_converters = {Text: StringTypeConverter, WholeNumber: IntegerTypeConverter}
+
+
 def openapi_document(request):
-    generator = CorniceSwagger(cornice.service.get_services(), pyramid_registry=request.registry)
+    generator = Swagger(cornice.service.get_services(), pyramid_registry=request.registry)
     generator.summary_docstrings = True
     generator.api_security = [{"Bearer": []}]
     spec = generator.generate(
@@ -209,4 +220,5 @@ def openapi_document(request):
                        "description": "Bearer <token> from POST /api/auth/login"}
         },
     )
+    spec["paths"] = {_PATTERN.sub(r"{\1}", path): item for path, item in spec["paths"].items()}
     return spec

@@ -33,17 +33,17 @@ def list_users(request):
     """Filter by ``search`` (e-mail or name), ``role``, ``is_active`` and ``verified``."""
     query = request.validated["querystring"]
     statement = select(User).order_by(User.id)
-    if query["search"]:
+    if query.get("search"):
         pattern = "%" + query["search"].lower().replace("\\", "\\\\").replace("%", "\\%") \
             .replace("_", "\\_") + "%"
         full_name = func.lower(User.first_name + " " + User.last_name)
         statement = statement.where(or_(func.lower(User.email).like(pattern, escape="\\"),
                                         full_name.like(pattern, escape="\\")))
-    if query["role"]:
+    if "role" in query:
         statement = statement.where(User.role_rows.any(UserRole.role == query["role"]))
-    if query["is_active"] is not None:
+    if "is_active" in query:
         statement = statement.where(User.is_active.is_(query["is_active"]))
-    if query["verified"] is not None:
+    if "verified" in query:
         verified = User.email_verified_at.is_not(None)
         statement = statement.where(verified if query["verified"] else ~verified)
     return paginate(request.dbsession, statement, query["page"], query["per_page"], user_json)

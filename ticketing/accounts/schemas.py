@@ -84,7 +84,7 @@ class LoginBody(StrictMapping):
     email = email(description="E-mail address.")
     password = text(MAX_PASSWORD, description="Password.")
     remember = flag(missing=False, description="Keep the session 7 days instead of 12 hours.")
-    twofa_code = text(32, missing=None, description="TOTP or recovery code when 2FA is on.")
+    twofa_code = text(32, missing="", description="TOTP or recovery code when 2FA is on.")
 
 
 class Login(Request):
@@ -144,11 +144,11 @@ class RoleList(colander.SequenceSchema):
 
 
 class UserFilters(PageParams):
-    search = text(100, missing=None, description="Part of the e-mail address or name.")
-    role = text(20, missing=None, validator=colander.OneOf(
+    search = text(100, missing=colander.drop, description="Part of the e-mail address or name.")
+    role = text(20, missing=colander.drop, validator=colander.OneOf(
         ROLES, msg_err=_("Choose among: customer, employee, admin.")), description="A role.")
-    is_active = flag(missing=None, description="Active (true) or deactivated (false).")
-    verified = flag(missing=None, description="E-mail verified or not.")
+    is_active = flag(missing=colander.drop, description="Active (true) or deactivated (false).")
+    verified = flag(missing=colander.drop, description="E-mail verified or not.")
 
 
 class ListUsers(Request):
@@ -215,7 +215,7 @@ class UserBody(colander.MappingSchema):
     roles = Roles()
     locale = colander.SchemaNode(colander.String())
     is_active = colander.SchemaNode(colander.Boolean())
-    email_verified_at = colander.SchemaNode(colander.DateTime(), missing=None)
+    email_verified_at = colander.SchemaNode(colander.DateTime(), description="null until verified")
     twofa_enabled = colander.SchemaNode(colander.Boolean())
     created_at = colander.SchemaNode(colander.DateTime())
 
