@@ -72,6 +72,16 @@ def follow_verification_link(request):
     return result_page(request, outcome)
 
 
+def _counted_lookup(request, scope):
+    """Count the attempt (throttled), then return the active user of the body's e-mail
+    or ``None``; callers answer the same either way, revealing no account."""
+    email = request.validated["body"]["email"]
+    throttle.check(request, scope, email)
+    throttle.record(request, scope, email)
+    user = find_by_email(request.dbsession, email)
+    return user if user is not None and user.is_active else None
+
+
 resend = Service(name="accounts.resend", path="/api/auth/email/resend",
                  description="Send the verification e-mail again")
 
@@ -80,11 +90,8 @@ resend = Service(name="accounts.resend", path="/api/auth/email/resend",
              response_schemas=_ok("Sent if the address belongs to an unverified account"))
 def resend_verification(request):
     """Always answers 200, so that it reveals no account; throttled."""
-    email = request.validated["body"]["email"]
-    throttle.check(request, "resend", email)
-    throttle.record(request, "resend", email)
-    user = find_by_email(request.dbsession, email)
-    if user is not None and user.is_active and user.email_verified_at is None:
+    user = _counted_lookup(request, "resend")
+    if user is not None and user.email_verified_at is None:
         mails.send_verification(request, user)
     return message(request, _("If this address belongs to an unverified account, "
                               "we sent a new verification link."))
@@ -226,11 +233,8 @@ change_password = Service(name="accounts.password", path="/api/auth/password",
              response_schemas=_ok("Sent if the account exists"))
 def forgot_password(request):
     """Always answers 200, so that it reveals no account; throttled."""
-    email = request.validated["body"]["email"]
-    throttle.check(request, "forgot", email)
-    throttle.record(request, "forgot", email)
-    user = find_by_email(request.dbsession, email)
-    if user is not None and user.is_active:
+    user = _counted_lookup(request, "forgot")
+    if user is not None:
         mails.send_reset(request, user)
     return message(request, _("If an account uses this address, we sent it a link to reset "
                               "the password."))
