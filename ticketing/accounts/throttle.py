@@ -1,9 +1,10 @@
 """Throttling of attempts (failed logins and 2FA codes, resends, forgot-password).
 
-Counters live in the ``throttle`` table and are written in their own short
-transaction, so that they count across processes and survive the abort of the
-request that failed. One statement increments a counter (``INSERT ... ON CONFLICT``),
-so concurrent attempts cannot lose counts.
+Counters live in the ``throttle`` table, so that they count across processes. An
+attempt is counted once the request's transaction has ended (a failure aborts it), on a
+connection of its own: the count survives the abort, and no lock the request held (SQLite
+locks the whole file) is waited for. One statement increments a counter
+(``INSERT ... ON CONFLICT``), so concurrent attempts cannot lose counts.
 """
 from datetime import timedelta
 import math
@@ -11,7 +12,7 @@ import math
 from sqlalchemy import case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ticketing.db import utcnow
+from ticketing.db import mark_changed, utcnow
 from ticketing.errors import APIError
 from ticketing.security import digest
 
@@ -53,12 +54,20 @@ def check(request, scope, account=None):
 
 
 def record(request, scope, account=None):
-    """Count one attempt against the account and the address (committed at once)."""
-    engine = request.registry["db_engine"]
+    """Count one attempt against the account and the address when the request's
+    transaction ends, whether it commits or aborts."""
+    keys = [key for key, _limit in _keys(request, account)]
+    engine, window = request.registry["db_engine"], _window(request)
+    transaction = request.tm.get()
+    transaction.addAfterCommitHook(lambda _committed: _count(engine, window, scope, keys))
+    transaction.addAfterAbortHook(_count, (engine, window, scope, keys))
+
+
+def _count(engine, window, scope, keys):
     now = utcnow()
-    expired = Throttle.window_start <= now - _window(request)
+    expired = Throttle.window_start <= now - window
     with engine.begin() as connection:
-        for key, _limit in _keys(request, account):
+        for key in keys:
             insert = _INSERT[engine.dialect.name](Throttle).values(
                 scope=scope, key=key, window_start=now, hits=1)
             excluded = insert.excluded
@@ -71,7 +80,8 @@ def record(request, scope, account=None):
 
 
 def clear(request, scope, account):
-    """Forget the account's failures after a success (the address keeps its count)."""
+    """Forget the account's failures after a success (the address keeps its count); part
+    of the request's transaction."""
     key = _keys(request, account)[-1][0]
-    with request.registry["db_engine"].begin() as connection:
-        connection.execute(delete(Throttle).where(Throttle.scope == scope, Throttle.key == key))
+    request.dbsession.execute(delete(Throttle).where(Throttle.scope == scope, Throttle.key == key))
+    mark_changed(request.dbsession)
