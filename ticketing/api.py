@@ -2,6 +2,7 @@
 ``Service`` class views are declared with, request validation into the JSON error
 envelope, schema building blocks, and the OpenAPI document."""
 import json
+import re
 
 import colander
 import cornice
@@ -246,6 +247,9 @@ class DecimalStringConverter(StringTypeConverter):
         return converted
 
 
+_PATTERN = re.compile(r"\{(\w+):[^{}]*\}")  # a route placeholder with a regex: {id:\d+}
+
+
 class OpenAPIGenerator(CorniceSwagger):
     custom_type_converters = {
         StrictMappingType: StrictObjectConverter,
@@ -272,4 +276,5 @@ def openapi_document(request):
                        "description": "Bearer <token> from POST /api/auth/login"}
         }},
     )
+    spec["paths"] = {_PATTERN.sub(r"{\1}", path): item for path, item in spec["paths"].items()}
     return spec
