@@ -104,7 +104,10 @@ def app_settings(engine, smtp, localstripe, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def _app_cache():
-    return {}
+    cache = {}
+    yield cache
+    for testapp in cache.values():  # close pooled connections before the interpreter does
+        testapp.app.registry["db_engine"].dispose()
 
 
 @pytest.fixture

@@ -1,9 +1,40 @@
-"""Products, translations and pricing."""
+"""Products, translations and pricing. Answers the other plugins' questions about
+products (name, effective price, stock) and takes and releases stock."""
+from pyramid.i18n import TranslationStringFactory
+
 from ticketing import hookimpl
+from ticketing.settings import Setting
 
 from . import models  # noqa: F401  (tables join the metadata on import)
+from . import services
+
+_ = TranslationStringFactory("ticketing_catalog")
+
+ADMIN = "catalog:admin"
 
 
+def as_timezone(value):
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = str(value).strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r}") from None
+    return name
+
+
+@hookimpl
+def ticketing_settings():
+    return [
+        Setting("ticketing.catalog.timezone", as_timezone, "Europe/Berlin",
+                "IANA time zone of events created without one (tickets print local times)."),
+    ]
+
+
+@hookimpl
+def ticketing_permissions():
+    return {ADMIN: {"admin"}}
 
 
 @hookimpl
@@ -16,5 +47,28 @@ def ticketing_configure(config):
     config.include("ticketing_catalog")
 
 
+@hookimpl
+def ticketing_product(request, product_id):
+    product = services.active_products(request.dbsession, [product_id]).get(product_id)
+    return None if product is None else services.product_info(product, request.locale_name)
+
+
+@hookimpl
+def ticketing_products(request, product_ids):
+    products = services.active_products(request.dbsession, product_ids)
+    return {pid: services.product_info(p, request.locale_name) for pid, p in products.items()}
+
+
+@hookimpl
+def ticketing_stock_taken(request, product_id, quantity):
+    return services.take_stock(request.dbsession, product_id, quantity)
+
+
+@hookimpl
+def ticketing_stock_released(request, product_id, quantity):
+    return services.release_stock(request.dbsession, product_id, quantity)
+
+
 def includeme(config):
     config.add_translation_dirs("ticketing_catalog:locale/")
+    config.scan(".views")
