@@ -88,7 +88,11 @@ def deliver(registry, message):
     mailer = registry.get("ticketing.mailer")
     if mailer is None:
         mailer = registry["ticketing.mailer"] = mailer_factory_from_settings(registry.settings)
-    mailer.send_immediately(message, fail_silently=False)
+    # RFC 5321 wants CRLF line ends; the email package writes bare LF by default, which
+    # strict servers (aiosmtpd, Postfix >= 3.9) refuse for any message over 1000 bytes
+    mime = message.to_message()
+    mime.policy = mime.policy.clone(linesep="\r\n")
+    mailer.smtp_mailer.send(message.sender, message.send_to, mime)
 
 
 @celery_app.task(name="ticketing.send_mail", bind=True, max_retries=MAX_ATTEMPTS)
