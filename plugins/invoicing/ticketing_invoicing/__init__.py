@@ -63,4 +63,6 @@ def ticketing_payment_documents(request, payment):
 
 def includeme(config):
     config.add_translation_dirs("ticketing_invoicing:locale/")
+    # before /api/invoices/{filename}, which would take it otherwise
+    config.add_route("invoicing.own", "/api/invoices/user")
     config.scan(".views")

@@ -13,8 +13,7 @@ from ticketing.storage import NAME
 from . import INVOICES_ADMIN
 from .models import Invoice
 
-# declared before the {filename} service so that /api/invoices/user is not a filename
-own = Service(name="invoicing.own", path="/api/invoices/user", description="My invoices")
+own = Service(name="invoicing.own", pyramid_route="invoicing.own", description="My invoices")
 own_pdf = Service(name="invoicing.pdf", path="/api/invoices/{filename}",
                   description="One of my invoices as PDF")
 admin_pdf = Service(name="invoicing.admin_pdf", path="/api/invoices/admin/{filename}",

@@ -54,4 +54,6 @@ def ticketing_complimentary_payment(request, user, product_id, quantity, locale)
 def includeme(config):
     config.add_translation_dirs("ticketing_payments:locale/")
     config.registry["payments.gateway"] = StripeGateway(config.get_settings())
+    # before /api/payments/{uuid}, which would take it otherwise
+    config.add_route("payments.webhook", "/api/payments/webhook")
     config.scan(".views")

@@ -20,7 +20,7 @@ MAX_IDEMPOTENCY_KEY = 255
 
 collection = Service(name="payments.collection", path="/api/payments",
                      description="Checkout and the admin list of payments")
-webhook = Service(name="payments.webhook", path="/api/payments/webhook",
+webhook = Service(name="payments.webhook", pyramid_route="payments.webhook",
                   description="Stripe events (called by Stripe only)")
 item = Service(name="payments.item", path="/api/payments/{uuid}",
                description="One payment, for polling until it is paid")
