@@ -6,9 +6,11 @@ import json
 import colander
 import cornice
 from cornice_swagger import CorniceSwagger
+from cornice_swagger.converters.schema import IntegerTypeConverter, StringTypeConverter
 
 from .errors import APIError
 from .i18n import _
+from .money import Amount, Fraction
 
 INT32_MAX = 2**31 - 1
 
@@ -195,8 +197,15 @@ def validate(request, **kwargs):
 # -- OpenAPI ----------------------------------------------------------------------------
 
 
+class Swagger(CorniceSwagger):
+    custom_type_converters = {  # our schema types, by the JSON type they accept
+        WholeNumber: IntegerTypeConverter, Text: StringTypeConverter,
+        Amount: StringTypeConverter, Fraction: StringTypeConverter,
+    }
+
+
 def openapi_document(request):
-    generator = CorniceSwagger(cornice.service.get_services(), pyramid_registry=request.registry)
+    generator = Swagger(cornice.service.get_services(), pyramid_registry=request.registry)
     generator.summary_docstrings = True
     generator.api_security = [{"Bearer": []}]
     spec = generator.generate(

@@ -65,10 +65,19 @@ class LiveServer:
         self.server = create_server(app, host="127.0.0.1", port=free_port(), threads=8,
                                     clear_untrusted_proxy_headers=True)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.stopped = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
+    def _run(self):
+        try:
+            self.server.run()
+        except OSError:  # stop() closed the socket under the select loop
+            if not self.stopped:
+                raise
+
     def stop(self):
+        self.stopped = True
         self.server.close()
 
 

@@ -38,11 +38,6 @@ def iana_timezone(node, value):
         raise colander.Invalid(node, _("Must be an IANA time zone, like Europe/Berlin.")) from None
 
 
-@colander.deferred
-def default_timezone(node, kw):
-    return kw["request"].registry.settings["ticketing.catalog.timezone"]
-
-
 class Texts(StrictMapping):
     name = text(200, description="Name in this language.", example="Summer Night Concert")
     description = text(5000, description="Description in this language.")
@@ -62,7 +57,7 @@ class ProductBody(StrictMapping):
     translations = Translations(description="Name and description in every locale.")
     price = colander.SchemaNode(Amount(), validator=positive_amount,
                                 description="Price before sale, e.g. \"25.00\".")
-    sale = colander.SchemaNode(Fraction(), missing=0,
+    sale = colander.SchemaNode(Fraction(), missing="0.00",
                                description="Discount fraction in [0, 1), e.g. 0.10.")
     stock_quantity = colander.SchemaNode(
         WholeNumber(), validator=colander.Range(min=0, min_err=_("Must be 0 or more.")),
@@ -74,8 +69,9 @@ class ProductBody(StrictMapping):
         description="Start of the event, ISO 8601 with offset.",
     )
     venue = text(200, description="Where the event takes place.")
-    timezone = text(64, missing=default_timezone, validator=iana_timezone,
-                    description="IANA time zone the tickets print times in.")
+    timezone = text(64, missing=colander.drop, validator=iana_timezone,
+                    description="IANA time zone the tickets print times in; "
+                                "defaults to the ticketing.catalog.timezone setting.")
 
 
 class ProductPath(colander.MappingSchema):
@@ -83,11 +79,11 @@ class ProductPath(colander.MappingSchema):
 
 
 class ListFilters(PageParams):
-    category = text(50, missing=None)
-    search = text(100, missing=None, description="Part of the name, in any language.")
-    min_price = colander.SchemaNode(Amount(), missing=None)
-    max_price = colander.SchemaNode(Amount(), missing=None)
-    in_stock = colander.SchemaNode(STRICT_BOOLEAN, missing=None)
+    category = text(50, missing=colander.drop)
+    search = text(100, missing=colander.drop, description="Part of the name, in any language.")
+    min_price = colander.SchemaNode(Amount(), missing=colander.drop)
+    max_price = colander.SchemaNode(Amount(), missing=colander.drop)
+    in_stock = colander.SchemaNode(STRICT_BOOLEAN, missing=colander.drop)
     sort = colander.SchemaNode(
         colander.String(), missing="date",
         validator=colander.OneOf(["date", "price", "name"], msg_err=_("Must be one of: ${choices}.")),
@@ -99,7 +95,7 @@ class ListFilters(PageParams):
 
 
 class AdminListFilters(ListFilters):
-    is_active = colander.SchemaNode(STRICT_BOOLEAN, missing=None)
+    is_active = colander.SchemaNode(STRICT_BOOLEAN, missing=colander.drop)
 
 
 class ListProducts(Request):
@@ -124,11 +120,11 @@ class ReplaceProduct(Request):
 
 
 class PricingBody(StrictMapping):
-    price = colander.SchemaNode(Amount(), validator=positive_amount, missing=None)
-    sale = colander.SchemaNode(Fraction(), missing=None)
+    price = colander.SchemaNode(Amount(), validator=positive_amount, missing=colander.drop)
+    sale = colander.SchemaNode(Fraction(), missing=colander.drop)
 
     def validator(self, node, value):
-        if value["price"] is None and value["sale"] is None:
+        if not value:
             raise colander.Invalid(node, _("Send price, sale or both."))
 
 
@@ -150,7 +146,7 @@ class ProductOut(colander.MappingSchema):
     final_price = colander.SchemaNode(colander.String(), example="22.50")
     currency = colander.SchemaNode(colander.String(), example="EUR")
     stock_quantity = colander.SchemaNode(colander.Integer())
-    images = colander.SchemaNode(colander.List())
+    images = colander.SequenceSchema(colander.SchemaNode(colander.String(), name="url"))
     is_active = colander.SchemaNode(colander.Boolean())
     starts_at = colander.SchemaNode(colander.String(), example="2026-06-01T18:00:00+00:00")
     venue = colander.SchemaNode(colander.String())

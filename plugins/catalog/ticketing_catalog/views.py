@@ -55,6 +55,13 @@ def admin_json(request, product):
     return {**public_json(request, product), "translations": translations}
 
 
+def product_values(request):
+    """The validated body, the time zone defaulting to the setting."""
+    values = dict(request.validated["body"])
+    values.setdefault("timezone", request.registry.settings["ticketing.catalog.timezone"])
+    return values
+
+
 def find_product(request, active_only):
     found = services.get_product(request.dbsession, request.validated["path"]["id"], active_only)
     if found is None:
@@ -100,7 +107,7 @@ def get_product(request):
                operation_id="create_product", tags=["catalog"])
 def create_product(request):
     """Create a product; texts for every supported locale are required."""
-    created = services.save_product(request.dbsession, None, request.validated["body"])
+    created = services.save_product(request.dbsession, None, product_values(request))
     request.response.status_int = 201
     return {"data": admin_json(request, created)}
 
@@ -111,7 +118,7 @@ def create_product(request):
 def replace_product(request):
     """Replace every field of a product (active or not)."""
     found = find_product(request, active_only=False)
-    saved = services.save_product(request.dbsession, found, request.validated["body"])
+    saved = services.save_product(request.dbsession, found, product_values(request))
     return {"data": admin_json(request, saved)}
 
 
@@ -122,8 +129,6 @@ def change_pricing(request):
     """Change the price, the sale or both; the final price follows."""
     found = find_product(request, active_only=False)
     body = request.validated["body"]
-    price = found.price if body["price"] is None else body["price"]
-    sale = found.sale if body["sale"] is None else body["sale"]
-    found.set_pricing(price, sale)
+    found.set_pricing(body.get("price", found.price), body.get("sale", found.sale))
     request.dbsession.flush()
     return {"data": admin_json(request, found)}

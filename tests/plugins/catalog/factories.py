@@ -1,4 +1,5 @@
-"""Products for tests of any plugin: ``create_product(db, **overrides) -> Product``.
+"""Helpers for tests of any plugin: ``create_product(db, **overrides) -> Product``, and
+``call_hook(registry, name, locale, **kwargs)`` to ask a hook with a real request.
 
 Writes through the ``db`` fixture's session and commits, so the application sees the
 row. Overrides are column values (``price`` in cents, ``sale`` a fraction, ...) plus
@@ -6,6 +7,9 @@ row. Overrides are column values (``price`` in cents, ``sale`` a fraction, ...) 
 """
 from datetime import datetime, timezone
 from decimal import Decimal
+
+from pyramid.request import Request
+from pyramid.scripting import prepare
 
 from ticketing.i18n import LOCALES
 from ticketing_catalog.models import Product
@@ -31,3 +35,16 @@ def create_product(db, names=None, price=2500, sale=Decimal(0), **overrides):
     db.add(product)
     db.commit()
     return product
+
+
+def call_hook(registry, name, locale="en", **kwargs):
+    """Call hook ``name`` with a real request (``Accept-Language: locale``) in its own
+    transaction, committed when the hook returns."""
+    env = prepare(registry=registry,
+                  request=Request.blank("/", headers={"Accept-Language": locale}))
+    request = env["request"]
+    try:
+        with request.tm:
+            return getattr(registry.hook, name)(request=request, **kwargs)
+    finally:
+        env["closer"]()

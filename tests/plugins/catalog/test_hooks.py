@@ -1,29 +1,15 @@
 """The answers the catalogue gives other plugins through hooks."""
-from pyramid.request import Request
-from pyramid.scripting import prepare
 from sqlalchemy import select
 
 from ticketing_catalog.models import Product
 
-from .factories import create_product
-
-
-def call(registry, hook, locale="en", **kwargs):
-    """Call ``hook`` with a real request in its own committed transaction."""
-    env = prepare(registry=registry,
-                  request=Request.blank("/", headers={"Accept-Language": locale}))
-    request = env["request"]
-    try:
-        with request.tm:
-            return getattr(registry.hook, hook)(request=request, **kwargs)
-    finally:
-        env["closer"]()
+from .factories import call_hook, create_product
 
 
 def test_product_is_described_in_the_request_locale(db, registry):
     product = create_product(db, names={"en": "Gala", "de": "Galaabend", "fr": "Soirée"},
                              price=1999, sale="0.25", stock_quantity=7)
-    info = call(registry, "ticketing_product", locale="de", product_id=product.id)
+    info = call_hook(registry, "ticketing_product", locale="de", product_id=product.id)
     assert info.name == "Galaabend"
     assert info.names == {"en": "Gala", "de": "Galaabend", "fr": "Soirée"}
     assert info.unit_price == 1499  # 1999 * 0.75 = 1499.25
@@ -34,8 +20,8 @@ def test_product_is_described_in_the_request_locale(db, registry):
 
 def test_inactive_and_unknown_products_are_none(db, registry):
     hidden = create_product(db, is_active=False)
-    assert call(registry, "ticketing_product", product_id=hidden.id) is None
-    assert call(registry, "ticketing_product", product_id=hidden.id + 1000) is None
+    assert call_hook(registry, "ticketing_product", product_id=hidden.id) is None
+    assert call_hook(registry, "ticketing_product", product_id=hidden.id + 1000) is None
 
 
 def test_products_are_answered_in_one_statement(db, registry):
@@ -48,7 +34,7 @@ def test_products_are_answered_in_one_statement(db, registry):
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(engine, "before_cursor_execute", listener)
     try:
-        infos = call(registry, "ticketing_products",
+        infos = call_hook(registry, "ticketing_products",
                      product_ids=[p.id for p in shown] + [hidden.id, 999999])
     finally:
         event.remove(engine, "before_cursor_execute", listener)
@@ -58,9 +44,9 @@ def test_products_are_answered_in_one_statement(db, registry):
 
 def test_stock_is_taken_only_when_it_suffices(db, registry):
     product = create_product(db, stock_quantity=3)
-    assert call(registry, "ticketing_stock_taken", product_id=product.id, quantity=2) is True
-    assert call(registry, "ticketing_stock_taken", product_id=product.id, quantity=2) is False
-    assert call(registry, "ticketing_stock_released", product_id=product.id, quantity=4) is True
+    assert call_hook(registry, "ticketing_stock_taken", product_id=product.id, quantity=2) is True
+    assert call_hook(registry, "ticketing_stock_taken", product_id=product.id, quantity=2) is False
+    assert call_hook(registry, "ticketing_stock_released", product_id=product.id, quantity=4) is True
     db.expire_all()
     assert db.scalar(select(Product.stock_quantity).where(Product.id == product.id)) == 5
 
