@@ -37,19 +37,19 @@ class PageMeta(colander.MappingSchema):
 class DatedPageParams(PageParams):
     """``PageParams`` plus an inclusive range of days (UTC), for lists of dated rows."""
 
-    date_from = colander.SchemaNode(colander.Date(), missing=None,
+    date_from = colander.SchemaNode(colander.Date(), missing=colander.drop,
                                     description="From this day (UTC), YYYY-MM-DD.")
-    date_to = colander.SchemaNode(colander.Date(), missing=None,
+    date_to = colander.SchemaNode(colander.Date(), missing=colander.drop,
                                   description="Up to and including this day (UTC), YYYY-MM-DD.")
 
 
 def within_days(statement, column, query):
     """Restrict ``statement`` to rows whose ``column`` falls in the validated
     ``date_from``..``date_to`` of :class:`DatedPageParams`."""
-    if query["date_from"]:
+    if query.get("date_from"):
         start = datetime.combine(query["date_from"], time(), tzinfo=timezone.utc)
         statement = statement.where(column >= start)
-    if query["date_to"]:
+    if query.get("date_to"):
         end = datetime.combine(query["date_to"] + timedelta(days=1), time(), tzinfo=timezone.utc)
         statement = statement.where(column < end)
     return statement

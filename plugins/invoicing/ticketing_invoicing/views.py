@@ -21,7 +21,7 @@ admin_pdf = Service(name="invoicing.admin_pdf", path="/api/invoices/admin/{filen
 
 
 class InvoiceFilters(DatedPageParams):
-    number = colander.SchemaNode(colander.String(), missing=None,
+    number = colander.SchemaNode(colander.String(), missing=colander.drop,
                                  description="Exact invoice number, e.g. 2026-000001.")
 
 
@@ -66,7 +66,7 @@ def list_my_invoices(request):
     query = request.validated["querystring"]
     statement = (select(Invoice).where(Invoice.user_id == request.identity.id)
                  .order_by(Invoice.created_at.desc(), Invoice.id.desc()))
-    if query["number"]:
+    if query.get("number"):
         statement = statement.where(Invoice.number == query["number"])
     statement = within_days(statement, Invoice.created_at, query)
     return paginate(request.dbsession, statement, query["page"], query["per_page"], invoice_body)

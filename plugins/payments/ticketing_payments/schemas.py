@@ -39,9 +39,9 @@ class RefundRequest(Request):
 
 
 class PaymentFilters(DatedPageParams):
-    status = colander.SchemaNode(colander.String(), missing=None,
+    status = colander.SchemaNode(colander.String(), missing=colander.drop,
                                  validator=colander.OneOf(STATUSES), description="Payment status.")
-    user_id = colander.SchemaNode(WholeNumber(), missing=None, description="Buyer's user id.")
+    user_id = colander.SchemaNode(WholeNumber(), missing=colander.drop, description="Buyer's user id.")
 
 
 class ListPaymentsRequest(Request):
@@ -49,10 +49,10 @@ class ListPaymentsRequest(Request):
 
 
 class SalesFilters(DatedPageParams):
-    status = colander.SchemaNode(colander.String(), missing=None,
+    status = colander.SchemaNode(colander.String(), missing=colander.drop,
                                  validator=colander.OneOf(SOLD_STATUSES),
                                  description="Status of the payment the line belongs to.")
-    product_id = colander.SchemaNode(WholeNumber(), missing=None, description="Product id.")
+    product_id = colander.SchemaNode(WholeNumber(), missing=colander.drop, description="Product id.")
 
 
 class SalesRequest(Request):
@@ -82,6 +82,11 @@ class Checkout(colander.MappingSchema):
     status = _string("pending (or the state of a replayed payment)")
 
 
+class Tickets(colander.SequenceSchema):
+    ticket = colander.SchemaNode(colander.Mapping(unknown="preserve"),
+                                 description="A ticket, as the tickets plugin shows it")
+
+
 class PaymentBody(colander.MappingSchema):
     uuid = _string("Payment uuid")
     status = _string(" | ".join(STATUSES))
@@ -89,18 +94,17 @@ class PaymentBody(colander.MappingSchema):
     refunded_amount = _string("Refunded so far", example="0.00")
     currency = _string("ISO currency code", example="EUR")
     created_at = _string("ISO 8601")
-    paid_at = _string("ISO 8601, null until paid", missing=None)
+    paid_at = _string("ISO 8601, null until paid")
     lines = Lines()
-    invoice_filename = _string("Invoice PDF (GET /api/invoices/{filename}), once paid",
-                               missing=None)
-    tickets = colander.SchemaNode(colander.List(), description="Tickets, once paid")
+    invoice_filename = _string("Invoice PDF (GET /api/invoices/{filename}), null until paid")
+    tickets = Tickets(description="Tickets (see GET /api/tickets/user), empty until paid")
 
 
 class AdminPayment(PaymentBody):
     user_id = colander.SchemaNode(colander.Integer())
     email = _string("Buyer's e-mail")
-    failure_reason = _string("declined, canceled, expired, replaced, provider_unavailable, "
-                             "sold_out", missing=None)
+    failure_reason = _string("Null, or why it failed: declined, canceled, expired, replaced, "
+                             "provider_unavailable, sold_out")
 
 
 class AdminPayments(colander.SequenceSchema):

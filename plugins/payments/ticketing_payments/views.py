@@ -126,9 +126,9 @@ def list_payments(request):
     """Every payment, newest first (admin), filtered by status, buyer and creation day."""
     query = request.validated["querystring"]
     statement = select(Payment).order_by(Payment.created_at.desc(), Payment.id.desc())
-    if query["status"]:
+    if query.get("status"):
         statement = statement.where(Payment.status == query["status"])
-    if query["user_id"] is not None:
+    if "user_id" in query:
         statement = statement.where(Payment.user_id == query["user_id"])
     statement = within_days(statement, Payment.created_at, query)
 
@@ -203,9 +203,9 @@ def list_sales(request):
         .join(Payment, PaymentLine.payment_id == Payment.id)
         .where(Payment.status.in_(SOLD_STATUSES))
     )
-    if query["status"]:
+    if query.get("status"):
         statement = statement.where(Payment.status == query["status"])
-    if query["product_id"] is not None:
+    if "product_id" in query:
         statement = statement.where(PaymentLine.product_id == query["product_id"])
     statement = within_days(statement, Payment.paid_at, query)
     filtered = statement.subquery()
