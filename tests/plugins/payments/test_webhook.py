@@ -127,14 +127,20 @@ def test_expired_reservations_return_their_stock(app, db, auth, customer, produc
     assert stripe.PaymentIntent.retrieve(intent_id(created["client_secret"])).status == "canceled"
 
 
-def test_a_payment_succeeding_after_expiry_takes_its_stock_again(app, db, auth, customer,
-                                                                 product, localstripe, mailbox):
-    headers = auth(customer)
+def confirmed_after_expiry(app, db, headers, product, localstripe):
+    """A checkout of 2 units whose reservation expired (swept) while the customer paid;
+    Stripe's success event is still to come."""
     fill_cart(app, headers, product, 2)
     created = checkout(app, headers)
     confirm_as_customer(localstripe, created["client_secret"])
     expire(db, created["uuid"])
     sweep_payments()
+    return created
+
+
+def test_a_payment_succeeding_after_expiry_takes_its_stock_again(app, db, auth, customer,
+                                                                 product, localstripe, mailbox):
+    created = confirmed_after_expiry(app, db, auth(customer), product, localstripe)
     assert stock(db, product) == 10
 
     deliver(app, "payment_intent.succeeded", intent(created["client_secret"]))
@@ -147,12 +153,7 @@ def test_a_payment_succeeding_after_expiry_takes_its_stock_again(app, db, auth, 
 def test_a_payment_succeeding_after_expiry_without_stock_is_refunded(app, db, auth, customer,
                                                                      product, localstripe,
                                                                      mailbox):
-    headers = auth(customer)
-    fill_cart(app, headers, product, 2)
-    created = checkout(app, headers)
-    confirm_as_customer(localstripe, created["client_secret"])
-    expire(db, created["uuid"])
-    sweep_payments()
+    created = confirmed_after_expiry(app, db, auth(customer), product, localstripe)
     db.execute(product.__table__.update().values(stock_quantity=1))  # sold to someone else
     db.commit()
 
