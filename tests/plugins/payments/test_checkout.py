@@ -98,7 +98,7 @@ def test_stripe_unreachable_answers_503_and_keeps_nothing_reserved(make_app, db,
     assert stock(db, product) == 10
     (payment,) = all_payments(db)
     assert payment["status"] == "failed" and payment["failure_reason"] == "provider_unavailable"
-    assert payment["stock_held"] is False and payment["intent_id"] is None
+    assert not payment["stock_held"] and payment["intent_id"] is None
 
 
 def test_checkout_needs_a_login(app):

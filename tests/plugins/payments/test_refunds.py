@@ -1,6 +1,7 @@
 """POST /api/payments/{uuid}/refund and the charge.refunded event."""
 import threading
 
+import pytest
 import requests
 import stripe
 
@@ -93,6 +94,7 @@ def test_stripe_unreachable_on_refund_records_nothing(app, make_app, db, auth, a
     assert refund(app, auth(admin), created["uuid"], "45.00")["status"] == "refunded"
 
 
+@pytest.mark.postgresql
 def test_concurrent_refunds_never_exceed_the_payment(app, db, auth, admin, customer, product,
                                                      localstripe, live_server):
     created = pay(app, localstripe, auth(customer), product, 1)

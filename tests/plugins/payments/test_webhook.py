@@ -1,6 +1,7 @@
 """POST /api/payments/webhook: signatures, replays, ordering, the outcomes of an intent."""
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 import stripe
 from sqlalchemy.orm import Session
@@ -49,6 +50,7 @@ def test_a_replayed_event_is_acknowledged_and_ignored(app, db, auth, customer, p
     assert stock(db, product) == 9
 
 
+@pytest.mark.postgresql  # two writers at once
 def test_an_event_before_the_payment_commits_is_answered_so_that_stripe_retries(app, db, engine,
                                                                               customer, product):
     obj = {"id": "pi_early", "object": "payment_intent", "amount": 4500, "currency": "eur",
