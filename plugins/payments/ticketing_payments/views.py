@@ -201,7 +201,7 @@ def list_sales(request):
     statement = (
         select(PaymentLine, Payment, refunded.label("refunded"))
         .join(Payment, PaymentLine.payment_id == Payment.id)
-        .where(Payment.status.in_(SOLD_STATUSES))
+        .where(Payment.status.in_(SOLD_STATUSES), Payment.stock_held.is_(True))
     )
     if query.get("status"):
         statement = statement.where(Payment.status == query["status"])

@@ -152,9 +152,9 @@ def test_a_payment_succeeding_after_expiry_takes_its_stock_again(app, db, auth, 
     assert mailbox.wait_for(1, to=customer.email)
 
 
-def test_a_payment_succeeding_after_expiry_without_stock_is_refunded(app, db, auth, customer,
-                                                                     product, localstripe,
-                                                                     mailbox):
+def test_a_payment_succeeding_after_expiry_without_stock_is_refunded(app, db, auth, admin,
+                                                                     customer, product,
+                                                                     localstripe, mailbox):
     created = confirmed_after_expiry(app, db, auth(customer), product, localstripe)
     db.execute(product.__table__.update().values(stock_quantity=1))  # sold to someone else
     db.commit()
@@ -170,6 +170,7 @@ def test_a_payment_succeeding_after_expiry_without_stock_is_refunded(app, db, au
     (message,) = mailbox.wait_for(1, to=customer.email)
     assert message["Subject"] == "Votre paiement a été remboursé"
     assert not list(message.iter_attachments())
+    assert app.get("/api/admin/sales", headers=auth(admin)).json["meta"]["total"] == 0
 
 
 def test_a_lost_fulfilment_is_redriven_once(app, db, auth, customer, product, localstripe,
