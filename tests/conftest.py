@@ -106,7 +106,7 @@ def app_settings(engine, smtp, localstripe, tmp_path_factory):
 def _app_cache():
     cache = {}
     yield cache
-    for testapp in cache.values():  # close pooled connections before the interpreter does
+    for testapp in cache.values():
         testapp.app.registry["db_engine"].dispose()
 
 

@@ -30,6 +30,7 @@ def make_config(settings):
     config.include(".security")  # bearer tokens, role permissions
     config.include(".storage")  # generated files
     config.include(".tasks")  # Celery from the same settings
+    config.include(".mail")  # outbox, SMTP, periodic re-sends
     config.scan(".errors")  # the JSON error envelope for every failure
     config.include(".views")  # health, OpenAPI, Swagger UI
     config.include(".accounts")  # registration, login, 2FA, users admin

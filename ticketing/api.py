@@ -2,11 +2,17 @@
 ``Service`` class views are declared with, request validation into the JSON error
 envelope, schema building blocks, and the OpenAPI document."""
 import json
+import re
 
 import colander
 import cornice
 from cornice_swagger import CorniceSwagger
-from cornice_swagger.converters.schema import IntegerTypeConverter, StringTypeConverter
+from pyramid.security import NO_PERMISSION_REQUIRED
+from cornice_swagger.converters.schema import (
+    IntegerTypeConverter,
+    ObjectTypeConverter,
+    StringTypeConverter,
+)
 
 from .errors import APIError
 from .i18n import _
@@ -52,6 +58,8 @@ class Service(cornice.Service):
     def add_view(self, method, view, **kwargs):
         errors = {status: response(text, ErrorBody()) for status, text in ERROR_STATUSES.items()}
         kwargs["response_schemas"] = {**errors, **kwargs.get("response_schemas", {})}
+        if kwargs.get("permission") not in (None, NO_PERMISSION_REQUIRED):
+            kwargs.setdefault("api_security", [{"Bearer": []}])
         return super().add_view(method, view, **kwargs)
 
 
@@ -118,12 +126,35 @@ def text(max_length, **kwargs):
     return colander.SchemaNode(Text(), validator=colander.All(*validators), **kwargs)
 
 
+class StrictMappingType(colander.Mapping):
+    """A mapping that validates its known fields and reports each unknown one too."""
+
+    def __init__(self):
+        super().__init__(unknown="ignore")
+
+    def deserialize(self, node, cstruct):
+        known = {child.name for child in node.children}
+        unknown = sorted(str(key) for key in cstruct if key not in known) if isinstance(
+            cstruct, dict) else []
+        error = None
+        try:
+            result = super().deserialize(node, cstruct)
+        except colander.Invalid as invalid:
+            error = invalid
+        if unknown:
+            error = error or colander.Invalid(node)
+            for key in unknown[:20]:
+                field = colander.SchemaNode(colander.String(), name=key[:64])
+                error.add(colander.Invalid(field, _("Unknown field.")))
+        if error is not None:
+            raise error
+        return result
+
+
 class StrictMapping(colander.MappingSchema):
     """A JSON object that refuses fields it does not know."""
 
-    @staticmethod
-    def schema_type():
-        return colander.Mapping(unknown="raise")
+    schema_type = StrictMappingType
 
 
 class Request(colander.MappingSchema):
@@ -185,7 +216,10 @@ def validate(request, **kwargs):
                 raise APIError(422, errors={"body": [_("Must be a JSON object.")]})
             cstruct["body"] = body if body is not colander.null else {}
         elif child.name == "querystring":
-            cstruct["querystring"] = dict(request.GET)
+            try:
+                cstruct["querystring"] = dict(request.GET)
+            except UnicodeDecodeError:
+                raise APIError(400, "bad_request", _("The query string is not valid UTF-8.")) from None
         elif child.name == "path":
             cstruct["path"] = dict(request.matchdict or {})
     try:
@@ -197,25 +231,50 @@ def validate(request, **kwargs):
 # -- OpenAPI ----------------------------------------------------------------------------
 
 
-class Swagger(CorniceSwagger):
-    custom_type_converters = {  # our schema types, by the JSON type they accept
-        WholeNumber: IntegerTypeConverter, Text: StringTypeConverter,
-        Amount: StringTypeConverter, Fraction: StringTypeConverter,
+class StrictObjectConverter(ObjectTypeConverter):
+    def convert_type(self, schema_node):
+        converted = super().convert_type(schema_node)
+        converted["additionalProperties"] = False
+        return converted
+
+
+class DecimalStringConverter(StringTypeConverter):
+    """Amounts and fractions: documented as decimal strings (numbers are accepted too)."""
+
+    def convert_type(self, schema_node):
+        converted = super().convert_type(schema_node)
+        converted["pattern"] = r"^-?[0-9]+(\.[0-9]+)?$"
+        return converted
+
+
+_PATTERN = re.compile(r"\{(\w+):[^{}]*\}")  # a route placeholder with a regex: {id:\d+}
+
+
+class OpenAPIGenerator(CorniceSwagger):
+    custom_type_converters = {
+        StrictMappingType: StrictObjectConverter,
+        WholeNumber: IntegerTypeConverter,
+        Text: StringTypeConverter,
+        Amount: DecimalStringConverter,
+        Fraction: DecimalStringConverter,
     }
 
 
 def openapi_document(request):
-    generator = Swagger(cornice.service.get_services(), pyramid_registry=request.registry)
+    introspector = request.registry.introspector
+    services = [service for service in cornice.service.get_services()
+                if introspector.get("routes", service.name) is not None]  # this app's only
+    generator = OpenAPIGenerator(services, pyramid_registry=request.registry)
     generator.summary_docstrings = True
-    generator.api_security = [{"Bearer": []}]
     spec = generator.generate(
         title=request.registry.settings["ticketing.shop_name"] + " API",
         version="1.0.0",
         base_path="/",
         info={"description": "Ticket shop backend. Errors: {message, code, errors?}."},
-        security_definitions={
+        swagger={"securityDefinitions": {
             "Bearer": {"type": "apiKey", "in": "header", "name": "Authorization",
                        "description": "Bearer <token> from POST /api/auth/login"}
-        },
+        }},
     )
+    spec["paths"] = {_PATTERN.sub(r"{\1}", path): item for path, item in spec["paths"].items()}
     return spec

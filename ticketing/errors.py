@@ -3,6 +3,7 @@
 import logging
 
 from pyramid.httpexceptions import HTTPException, HTTPForbidden, HTTPNotFound, HTTPRedirection
+from pyramid.exceptions import URLDecodeError
 from pyramid.response import Response
 from pyramid.view import exception_view_config
 from sqlalchemy.exc import IntegrityError
@@ -29,9 +30,10 @@ DEFAULTS = {
 
 
 class APIError(Exception):
-    """A domain error the client should see. ``extra`` keys are added to the body."""
+    """A domain error the client should see. ``extra`` keys are added to the body
+    (``status`` too: the HTTP status is positional-only)."""
 
-    def __init__(self, status, code=None, message=None, *, errors=None, headers=None, **extra):
+    def __init__(self, status, /, code=None, message=None, *, errors=None, headers=None, **extra):
         default_code, default_message = DEFAULTS.get(status, DEFAULTS[400])
         super().__init__(code or default_code)
         self.status = status
@@ -46,7 +48,7 @@ def translate(request, value):
     return request.localizer.translate(value) if hasattr(value, "domain") else value
 
 
-def error_body(request, status, code, message, errors=None, **extra):
+def error_body(request, status, /, code, message, errors=None, **extra):
     body = {"message": translate(request, message), "code": code}
     if errors:
         body["errors"] = {
@@ -56,7 +58,7 @@ def error_body(request, status, code, message, errors=None, **extra):
     return body
 
 
-def json_error(request, status, code, message, errors=None, headers=None, **extra):
+def json_error(request, status, /, code, message, errors=None, headers=None, **extra):
     response = Response(status=status, content_type="application/json", charset="utf-8")
     response.json_body = error_body(request, status, code, message, errors, **extra)
     for name, value in (headers or {}).items():
@@ -88,6 +90,11 @@ def http_exception_view(exc, request):
     if status == 405 and "Allow" in exc.headers:
         headers["Allow"] = exc.headers["Allow"]
     return json_error(request, status, code, message, headers=headers)
+
+
+@exception_view_config(URLDecodeError)
+def undecodable_url_view(exc, request):
+    return json_error(request, 400, *DEFAULTS[400])
 
 
 @exception_view_config(IntegrityError)

@@ -48,6 +48,13 @@ def ticketing_configure(config):
     translations, templates, Celery tasks). Called once, after the core is set up."""
 
 
+@hookspec
+def ticketing_demo_data(request):
+    """Development only (``make run``): add the plugin's demo rows if they are missing.
+    Called in one transaction after the core created the demo accounts; never called by
+    production code paths."""
+
+
 # -- questions (first answer wins) ------------------------------------------------------
 
 
@@ -91,6 +98,19 @@ def ticketing_complimentary_payment(request, user, product_id, quantity, locale)
     ``user`` (free tickets issued by an admin), taking the stock, and fulfil it like any
     paid payment (``ticketing_payment_paid``, e-mail in ``locale``). Return the payment,
     or raise ``APIError`` (e.g. 409 ``insufficient_stock``)."""
+
+
+@hookspec(firstresult=True)
+def ticketing_ticket(request, token):
+    """Return the :class:`ticketing.interfaces.TicketInfo` whose token is ``token`` (a
+    string, possibly malformed), or ``None`` when there is none."""
+
+
+@hookspec(firstresult=True)
+def ticketing_ticket_used(request, token, user):
+    """Mark the ``issued`` ticket ``token`` used by ``user`` (the gate) with one
+    conditional update. Return ``True`` when this call admitted it, ``False`` when the
+    ticket is unknown or not ``issued`` (nothing changes then)."""
 
 
 # -- events (everyone is called) ----------------------------------------------------------
@@ -137,4 +157,6 @@ def ticketing_payment_documents(request, payment):
 
 @hookspec
 def ticketing_ticket_scanned(request, ticket, scan):
-    """A ticket was admitted at the gate."""
+    """A ticket was admitted at the gate: ``ticket`` is its
+    :class:`ticketing.interfaces.TicketInfo` (now ``used``), ``scan`` offers ``id``,
+    ``scanned_at`` and ``scanned_by_id``. Runs in the transaction of the scan."""

@@ -36,3 +36,20 @@ class Attachment:
     filename: str
     content_type: str
     stored_name: str
+
+
+@dataclass(frozen=True)
+class TicketInfo:
+    """A ticket as the gate sees it; the event as printed on the ticket."""
+
+    id: int
+    token: str
+    status: str  # issued | used | cancelled | refunded
+    holder: str
+    product_id: int
+    payment_uuid: str
+    event_name: str  # in the request's locale
+    starts_at: datetime | None
+    venue: str
+    used_at: datetime | None = None
+    used_by: str | None = None  # name of who scanned or marked it used

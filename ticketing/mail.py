@@ -1,6 +1,7 @@
 """E-mail: rendered in the recipient's locale, stored in an outbox in the request's
 transaction, and sent by a task after commit. SMTP failures are retried with backoff,
 and a periodic sweep re-sends whatever is still unsent: no message is lost."""
+import email.policy
 import json
 import logging
 from datetime import timedelta
@@ -85,13 +86,10 @@ def deliver(registry, message):
         name = f"{utcnow():%Y%m%dT%H%M%S%f}-{message.recipients[0]}.eml"
         (path / name).write_bytes(message.to_message().as_bytes())
         return
-    mailer = registry.get("ticketing.mailer")
-    if mailer is None:
-        mailer = registry["ticketing.mailer"] = mailer_factory_from_settings(registry.settings)
-    # RFC 5321 wants CRLF line ends; the email package writes bare LF by default, which
-    # strict servers (aiosmtpd, Postfix >= 3.9) refuse for any message over 1000 bytes
     mime = message.to_message()
-    mime.policy = mime.policy.clone(linesep="\r\n")
+    # SMTP wants CRLF line ends; the default "\n" makes a server read one huge line
+    mime.policy = email.policy.compat32.clone(linesep="\r\n")
+    mailer = registry["ticketing.mailer"]
     mailer.smtp_mailer.send(message.sender, message.send_to, mime)
 
 
@@ -131,3 +129,7 @@ def resend_unsent_mail():
 
 
 schedule("resend-unsent-mail", resend_unsent_mail, 300)
+
+
+def includeme(config):
+    config.registry["ticketing.mailer"] = mailer_factory_from_settings(config.get_settings())

@@ -84,11 +84,15 @@ CORE_SETTINGS = [
     Setting("ticketing.remember_days", as_positive_int, 7, "Lifetime with remember me."),
     Setting("ticketing.password_min_length", as_positive_int, 10, "Shortest password."),
     Setting("ticketing.throttle.max_failures", as_positive_int, 5,
-            "Failed attempts allowed per account or address in a window."),
+            "Failed attempts allowed per account in a window."),
+    Setting("ticketing.throttle.max_per_address", as_positive_int, 20,
+            "Failed attempts allowed per client address in a window (shared by NAT)."),
     Setting("ticketing.throttle.window_seconds", as_positive_int, 900,
             "Length of the throttling window."),
     Setting("ticketing.link_hours", as_positive_int, 24, "Lifetime of e-mail links."),
     Setting("ticketing.reset_minutes", as_positive_int, 60, "Lifetime of reset links."),
+    Setting("ticketing.cancel_days", as_positive_int, 7,
+            "Lifetime of the link that cancels an e-mail change (sent to the old address)."),
     Setting("ticketing.argon2.time_cost", as_positive_int, 3, "Argon2 iterations."),
     Setting("ticketing.argon2.memory_cost", as_positive_int, 65536, "Argon2 memory in KiB."),
     Setting("ticketing.argon2.parallelism", as_positive_int, 2, "Argon2 lanes."),
@@ -96,6 +100,7 @@ CORE_SETTINGS = [
     Setting("mail.folder", as_str, "", "Write e-mails as files here instead of SMTP."),
     Setting("celery.broker_url", as_str, "memory://", "Celery broker URL."),
     Setting("celery.always_eager", as_bool, True, "Run tasks in-process (development)."),
+    Setting("celery.queue", as_str, "ticketing", "Queue the tasks are sent to."),
 ]
 
 

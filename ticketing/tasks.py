@@ -18,9 +18,17 @@ celery_app = Celery("ticketing")
 
 def configure(registry):
     settings = registry.settings
+    if celery_app.conf.broker_url != settings["celery.broker_url"]:
+        # another application in this process (tests) used another broker: drop the
+        # connection and producer pools Celery keeps for it
+        if celery_app._pool is not None:
+            celery_app._pool.force_close_all()
+            celery_app._pool = None
+        celery_app.amqp._producer_pool = None
     celery_app.conf.update(
         broker_url=settings["celery.broker_url"],
         task_always_eager=settings["celery.always_eager"],
+        task_default_queue=settings["celery.queue"],
         task_eager_propagates=False,
         task_acks_late=True,  # a task whose worker dies is delivered again
         task_reject_on_worker_lost=True,

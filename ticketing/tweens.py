@@ -3,6 +3,7 @@ and security headers."""
 import re
 import uuid
 
+from pyramid.response import Response
 from pyramid.tweens import INGRESS
 
 from .errors import DEFAULTS, json_error
@@ -35,8 +36,8 @@ def api_tween_factory(handler, registry):
         origin = request.headers.get("Origin")
         allowed_origin = origin if origin in origins else None
         if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
-            response = request.response
-            response.status_int = 204 if allowed_origin else 403
+            response = Response(status=204 if allowed_origin else 403)
+            del response.content_type
             if allowed_origin:
                 response.headers.update({
                     "Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",

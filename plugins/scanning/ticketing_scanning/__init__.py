@@ -5,6 +5,13 @@ from . import models  # noqa: F401  (tables join the metadata on import)
 
 requires = ("tickets",)
 
+TICKETS_SCAN = "tickets:scan"
+
+
+@hookimpl
+def ticketing_permissions():
+    return {TICKETS_SCAN: {"employee"}}
+
 
 @hookimpl
 def ticketing_migrations():
@@ -18,3 +25,4 @@ def ticketing_configure(config):
 
 def includeme(config):
     config.add_translation_dirs("ticketing_scanning:locale/")
+    config.scan(".views")

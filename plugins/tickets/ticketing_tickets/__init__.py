@@ -1,9 +1,24 @@
 """Tickets, QR codes, ticket PDFs and delivery."""
 from ticketing import hookimpl
+from ticketing.settings import Setting, as_positive_int
 
 from . import models  # noqa: F401  (tables join the metadata on import)
+from .services import issue_tickets, mark_used, ticket_info
 
 requires = ("payments",)
+
+TICKETS_ADMIN = "tickets:admin"
+
+
+@hookimpl
+def ticketing_settings():
+    return [Setting("ticketing.tickets.default_product_id", as_positive_int, None,
+                    "Product of free tickets ordered without a product_id (POST /api/tickets).")]
+
+
+@hookimpl
+def ticketing_permissions():
+    return {TICKETS_ADMIN: set()}  # admins only
 
 
 @hookimpl
@@ -16,5 +31,21 @@ def ticketing_configure(config):
     config.include("ticketing_tickets")
 
 
+@hookimpl
+def ticketing_payment_paid(request, payment):
+    return issue_tickets(request, payment)
+
+
+@hookimpl
+def ticketing_ticket(request, token):
+    return ticket_info(request, token)
+
+
+@hookimpl
+def ticketing_ticket_used(request, token, user):
+    return mark_used(request, token, user)
+
+
 def includeme(config):
     config.add_translation_dirs("ticketing_tickets:locale/")
+    config.scan(".views")

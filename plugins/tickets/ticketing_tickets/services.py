@@ -1,0 +1,195 @@
+"""Issuing tickets for paid payments (token, QR PNG, PDF), and the conditional status
+updates that the gate and the admins may race on."""
+import base64
+import io
+import uuid
+from zoneinfo import ZoneInfo
+
+import qrcode
+from babel.dates import format_date, format_time
+from pyramid.i18n import TranslationStringFactory
+from sqlalchemy import select, update
+
+from ticketing.db import mark_changed, utcnow
+from ticketing.errors import APIError
+from ticketing.interfaces import Attachment, TicketInfo
+from ticketing.pdf import render_pdf
+from ticketing.templating import render
+
+from .models import TRANSITIONS, StatusChange, Ticket
+
+_ = TranslationStringFactory("ticketing_tickets")
+
+TEMPLATE = "ticketing_tickets:templates/ticket.html"
+
+
+def parse_token(text):
+    """The UUID in ``text``, or ``None`` when it is not one."""
+    try:
+        return uuid.UUID(str(text))
+    except ValueError:
+        return None
+
+
+def qr_png(text):
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4)
+    code.add_data(text)
+    buffer = io.BytesIO()
+    code.make_image().save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def event_moment(ticket):
+    """``(date, time)`` of the event in its own time zone, worded in the ticket's locale."""
+    if ticket.starts_at is None:
+        return "", ""
+    local = ticket.starts_at.astimezone(ZoneInfo(ticket.timezone))
+    return (format_date(local, format="full", locale=ticket.locale),
+            format_time(local, format="short", locale=ticket.locale))
+
+
+def ticket_pdf(registry, ticket, qr):
+    date, time = event_moment(ticket)
+    html = render(
+        registry, TEMPLATE, ticket.locale,
+        shop_name=registry.settings["ticketing.shop_name"],
+        event_name=ticket.event_name(ticket.locale), date=date, time=time,
+        timezone=ticket.timezone, venue=ticket.venue, holder=ticket.holder,
+        token=str(ticket.token),
+        qr_url="data:image/png;base64," + base64.b64encode(qr).decode("ascii"),
+    )
+    return render_pdf(html)
+
+
+def new_ticket(request, payment, line, number, product):
+    """A ticket for unit ``number`` of ``line``, its QR code and PDF stored."""
+    locale = payment.locale
+    ticket = Ticket(
+        token=uuid.uuid4(), status="issued", user_id=payment.user_id, payment_id=payment.id,
+        payment_uuid=str(payment.uuid), product_id=line.product_id, number=number,
+        locale=locale, holder=payment.user.name or payment.user.email,
+        event_names=dict(product.names) if product and product.names else {locale: line.name},
+        starts_at=product.starts_at if product else None,
+        timezone=product.timezone if product else "UTC",
+        venue=product.venue if product else "",
+    )
+    if ticket.starts_at is not None:
+        ticket.event_date = ticket.starts_at.astimezone(ZoneInfo(ticket.timezone)).date()
+    qr = qr_png(str(ticket.token))
+    ticket.qr_name = request.storage.save(qr, "png")
+    ticket.pdf_name = request.storage.save(ticket_pdf(request.registry, ticket, qr), "pdf")
+    return ticket
+
+
+def issue_tickets(request, payment):
+    """Create the tickets of ``payment`` that do not exist yet (one per unit bought);
+    return every ticket PDF of the payment as e-mail attachments."""
+    session = request.dbsession
+    existing = {
+        (t.product_id, t.number): t
+        for t in session.execute(select(Ticket).where(Ticket.payment_id == payment.id)).scalars()
+    }
+    numbers = {}
+    for line in payment.lines:
+        first = numbers.get(line.product_id, 0) + 1
+        numbers[line.product_id] = first + line.quantity - 1
+        missing = [n for n in range(first, first + line.quantity)
+                   if (line.product_id, n) not in existing]
+        if not missing:
+            continue
+        product = request.hook.ticketing_product(request=request, product_id=line.product_id)
+        for number in missing:
+            ticket = new_ticket(request, payment, line, number, product)
+            session.add(ticket)
+            existing[(line.product_id, number)] = ticket
+    session.flush()
+    ordered = [existing[key] for key in sorted(existing)]
+    return [Attachment(f"ticket-{position}.pdf", "application/pdf", ticket.pdf_name)
+            for position, ticket in enumerate(ordered, start=1)]
+
+
+def change_status(request, ticket, new_status):
+    """Set an admin-chosen status if the transition is allowed and nobody (a scan)
+    changed the ticket since it was read; record who and when."""
+    old_status = ticket.status
+    if new_status not in TRANSITIONS[old_status]:
+        raise APIError(409, "invalid_transition", _("This status change is not allowed."),
+                       status=old_status, allowed=list(TRANSITIONS[old_status]))
+    values = {"status": new_status}
+    if new_status == "used":
+        values.update(used_at=utcnow(), used_by_id=request.identity.id)
+    elif old_status == "used":
+        values.update(used_at=None, used_by_id=None)
+    session = request.dbsession
+    result = session.execute(
+        update(Ticket).where(Ticket.id == ticket.id, Ticket.status == old_status)
+        .values(**values).execution_options(synchronize_session=False)
+    )
+    mark_changed(session)
+    if result.rowcount != 1:
+        raise APIError(409, "status_changed",
+                       _("The ticket changed in the meantime. Reload it and try again."))
+    session.add(StatusChange(ticket_id=ticket.id, old_status=old_status,
+                             new_status=new_status, changed_by_id=request.identity.id))
+    session.flush()
+    session.refresh(ticket)
+    return ticket
+
+
+def mark_used(request, token, user):
+    """The gate's one conditional update: ``issued`` → ``used``."""
+    token = parse_token(token)
+    if token is None:
+        return False
+    session = request.dbsession
+    result = session.execute(
+        update(Ticket).where(Ticket.token == token, Ticket.status == "issued")
+        .values(status="used", used_at=utcnow(), used_by_id=user.id)
+        .execution_options(synchronize_session=False)
+    )
+    mark_changed(session)
+    return result.rowcount == 1
+
+
+def ticket_info(request, token):
+    token = parse_token(token)
+    if token is None:
+        return None
+    ticket = request.dbsession.execute(
+        select(Ticket).where(Ticket.token == token)
+        .execution_options(populate_existing=True)  # fresh after the gate's update
+    ).scalar_one_or_none()
+    if ticket is None:
+        return None
+    return TicketInfo(
+        id=ticket.id, token=str(ticket.token), status=ticket.status, holder=ticket.holder,
+        product_id=ticket.product_id, payment_uuid=ticket.payment_uuid,
+        event_name=ticket.event_name(request.locale_name), starts_at=ticket.starts_at,
+        venue=ticket.venue, used_at=ticket.used_at,
+        used_by=ticket.used_by.name if ticket.used_by else None,
+    )
+
+
+def isoformat(moment):
+    return moment.isoformat() if moment is not None else None
+
+
+def ticket_body(ticket, locale):
+    return {
+        "id": ticket.id,
+        "token": str(ticket.token),
+        "status": ticket.status,
+        "filename": ticket.pdf_name,
+        "qr_filename": ticket.qr_name,
+        "product_id": ticket.product_id,
+        "payment_uuid": ticket.payment_uuid,
+        "holder": ticket.holder,
+        "event": {
+            "name": ticket.event_name(locale),
+            "starts_at": isoformat(ticket.starts_at),
+            "timezone": ticket.timezone,
+            "venue": ticket.venue,
+        },
+        "used_at": isoformat(ticket.used_at),
+        "created_at": isoformat(ticket.created_at),
+    }
