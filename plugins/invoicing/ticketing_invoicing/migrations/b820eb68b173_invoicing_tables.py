@@ -12,7 +12,7 @@ import ticketing.db
 revision = 'b820eb68b173'
 down_revision = None
 branch_labels = ('invoicing',)
-depends_on = ('5744d06d5241', 'e83964ff8f85')
+depends_on = ('core_0001', 'e83964ff8f85')  # core: user; payments: payments_payment
 
 
 def upgrade():

@@ -12,7 +12,7 @@ import ticketing.db
 revision = 'e83964ff8f85'
 down_revision = None
 branch_labels = ('payments',)
-depends_on = ('5744d06d5241',)
+depends_on = ('core_0001',)  # core: user
 
 
 def upgrade():
