@@ -6,6 +6,7 @@ The run is bounded and reproducible (derandomized); ``make fuzz`` runs it longer
 ``TICKETING_FUZZ_EXAMPLES``. A fault found here is fixed where it belongs and its input
 is kept as a plain test (tests/security/test_fuzz_findings.py).
 """
+import functools
 import os
 
 import pytest
@@ -15,7 +16,7 @@ from schemathesis import GenerationMode
 
 from tests.security.conftest import ROLES
 
-EXAMPLES = int(os.environ.get("TICKETING_FUZZ_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("TICKETING_FUZZ_EXAMPLES", "12"))
 CHECKS = [
     schemathesis.checks.not_a_server_error,
     schemathesis.checks.status_code_conformance,
@@ -40,24 +41,28 @@ def has_free_inputs(operation):
     return bool(len(operation.query) or len(operation.body))
 
 
-def operation_cases():
-    """``(method, path, mode)`` of every documented operation, read at collection time
-    from an app that is never connected to a database (the document needs none);
-    negative cases where there is a free input to make invalid."""
+@functools.cache
+def collection_app():
+    """The whole app, never connected to a database: enough to read its OpenAPI document
+    at collection time (the document needs no database)."""
     from ticketing import make_config
     from tests.conftest import base_settings
 
-    wsgi_app = make_config(base_settings("postgresql+psycopg://collection@127.0.0.1:1/none")
-                           ).make_wsgi_app()
+    return make_config(base_settings("postgresql+psycopg://collection@127.0.0.1:1/none")
+                       ).make_wsgi_app()
+
+
+def operation_cases():
+    """``(method, path, mode)`` of every documented operation; negative cases where
+    there is a free input to make invalid."""
     cases = []
-    for result in load_schema(wsgi_app).get_all_operations():
+    for result in load_schema(collection_app()).get_all_operations():
         operation = result.ok()
         modes = [GenerationMode.POSITIVE] + [GenerationMode.NEGATIVE] * has_free_inputs(operation)
         for mode in modes:
             method = operation.method.upper()
             cases.append(pytest.param(method, operation.path, mode,
                                       id=f"{method} {operation.path} {mode}"))
-    wsgi_app.registry["db_engine"].dispose()
     return sorted(cases, key=lambda case: case.id)
 
 
