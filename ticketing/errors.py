@@ -6,7 +6,7 @@ from pyramid.httpexceptions import HTTPException, HTTPForbidden, HTTPNotFound, H
 from pyramid.exceptions import URLDecodeError
 from pyramid.response import Response
 from pyramid.view import exception_view_config
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .i18n import _
 
@@ -102,6 +102,13 @@ def integrity_error_view(exc, request):
     """A unique or foreign-key violation raised by a concurrent request (often at commit)."""
     log.info("integrity error on %s: %s", request.path, exc.orig)
     return json_error(request, 409, *DEFAULTS[409])
+
+
+@exception_view_config(OperationalError)
+def database_unavailable_view(exc, request):
+    """The database refused or dropped the connection (restart, failover, network)."""
+    log.warning("database unavailable on %s: %s", request.path, exc.orig)
+    return json_error(request, 503, *DEFAULTS[503], headers={"Retry-After": "5"})
 
 
 @exception_view_config(Exception)
