@@ -7,7 +7,9 @@ answer that proves it got past authorization: 409, 422, 302); anonymous callers 
 wrong roles 403, and objects of another user 404 (their existence is not revealed).
 """
 import pytest
+from sqlalchemy import select
 
+from ticketing_cart.models import Cart
 from tests.security.conftest import ROLES
 
 PRODUCT = {
@@ -178,3 +180,20 @@ def test_route_answers_each_role(app, make_world, route):
             assert response.json["code"], response.text
             assert response.headers["Content-Language"] == "de"
     assert answered == expected
+
+
+def test_lists_and_carts_hold_only_the_callers_own_objects(app, world):
+    """Owner checks beyond the file routes: another customer's list is empty, and naming
+    a user's cart as a guest cart yields a fresh cart, not theirs."""
+    own = app.get("/api/tickets/user", headers=world.headers["customer"]).json["data"]
+    assert [ticket["id"] for ticket in own] == [world.ticket.id]
+    assert app.get("/api/tickets/user", headers=world.headers["other"]).json["data"] == []
+    app.patch_json(f"/api/cart/item/{world.product.id}", {"quantity": 2},
+                   headers=world.headers["customer"])
+    with app.app.registry["dbsession_factory"]() as session:
+        cart_id = session.scalars(select(Cart.id).where(
+            Cart.user_id == world.users["customer"].id)).one()
+    for role in ("anonymous", "other"):
+        cart = app.get("/api/cart", headers={**world.headers[role],
+                                             "X-Guest-Cart-ID": str(cart_id)}).json
+        assert cart["data"]["items"] == [] and cart["meta"].get("guest_cart_id") != str(cart_id)
