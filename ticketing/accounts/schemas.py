@@ -215,7 +215,8 @@ class UserBody(colander.MappingSchema):
     roles = Roles()
     locale = colander.SchemaNode(colander.String())
     is_active = colander.SchemaNode(colander.Boolean())
-    email_verified_at = colander.SchemaNode(colander.DateTime(), description="null until verified")
+    email_verified_at = colander.SchemaNode(colander.DateTime(), nullable=True,
+                                            description="null until verified")
     twofa_enabled = colander.SchemaNode(colander.Boolean())
     created_at = colander.SchemaNode(colander.DateTime())
 
