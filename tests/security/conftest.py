@@ -1,6 +1,7 @@
 """Fixtures of the security and reliability suites: the whole app with one user of each
-role, a product and a ticket whose files are stored, arranged directly in the database
-so that the suites test the API's answers, not the arrangement."""
+role, a product, and the customer's paid payment with its invoice and ticket (files
+stored), arranged directly in the database so that the suites test the API's answers,
+not the arrangement."""
 import uuid
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ class World:
     users: dict
     headers: dict  # role -> request headers (bearer token; none for anonymous)
     product: object
+    payment: object
+    invoice: object
     ticket: object
 
     @property
@@ -27,6 +30,8 @@ class World:
             "customer_id": self.users["customer"].id,
             "customer_email": self.users["customer"].email,
             "product_id": self.product.id,
+            "payment_uuid": self.payment.uuid,
+            "invoice": self.invoice.filename,
             "ticket_id": self.ticket.id,
             "token": str(self.ticket.token),
             "pdf": self.ticket.pdf_name,
@@ -36,15 +41,44 @@ class World:
         }
 
 
-def add_ticket(db, registry, user, product, **columns):
-    """A ticket row of ``user`` with a stored PDF and QR file (bytes are placeholders:
-    these suites test access, the tickets suite tests the files)."""
+def add_paid_payment(db, registry, user, product, quantity=1):
+    """A paid card payment of ``user`` for ``quantity`` units of ``product`` (stock
+    taken), with its invoice row and a stored PDF. Its intent id is made up: the
+    suites refund it only beyond what remains, which is refused before Stripe."""
+    from ticketing_invoicing.models import Invoice
+    from ticketing_payments.models import Payment, PaymentLine
+
+    total = product.final_price * quantity
+    payment = Payment(
+        user_id=user.id, status="paid", provider="stripe", amount=total, currency="EUR",
+        locale="en", intent_id=f"pi_arranged_{uuid.uuid4().hex}", stock_held=True,
+        paid_at=utcnow(), fulfilled_at=utcnow(),
+        lines=[PaymentLine(product_id=product.id, name="Concert", quantity=quantity,
+                           list_price=product.price, unit_price=product.final_price,
+                           line_total=total)])
+    product.stock_quantity -= quantity
+    db.add(payment)
+    db.flush()
+    invoice = Invoice(number=f"2030-{payment.id:06d}", payment_id=payment.id,
+                      payment_uuid=payment.uuid, user_id=user.id, total=total,
+                      currency="EUR", filename=registry["storage"].save(
+                          b"%PDF-1.4 placeholder", "pdf"))
+    db.add(invoice)
+    db.commit()
+    return payment, invoice
+
+
+def add_ticket(db, registry, user, product, payment=None, **columns):
+    """A ticket row of ``user`` (of ``payment``, if given) with a stored PDF and QR file
+    (bytes are placeholders: these suites test access, the tickets suite the files)."""
     from ticketing_tickets.models import Ticket
 
     storage = registry["storage"]
     values = {
         "token": uuid.uuid4(), "status": "issued", "user_id": user.id,
-        "payment_id": 1, "payment_uuid": str(uuid.uuid4()), "product_id": product.id,
+        "payment_id": payment.id if payment else 1,
+        "payment_uuid": payment.uuid if payment else str(uuid.uuid4()),
+        "product_id": product.id,
         "number": 1, "locale": "en", "holder": user.name, "event_names": {"en": "Concert"},
         "starts_at": product.starts_at, "timezone": "UTC", "venue": product.venue,
         "pdf_name": storage.save(b"%PDF-1.4 placeholder", "pdf"),
@@ -59,8 +93,8 @@ def add_ticket(db, registry, user, product, **columns):
 
 @pytest.fixture
 def make_world(db, registry):
-    """``make_world()`` → a new :class:`World`: its own users, product and ticket, written
-    in one transaction (the matrix builds hundreds)."""
+    """``make_world()`` → a new :class:`World`: its own users, product, payment, invoice
+    and ticket (the matrix builds hundreds)."""
     from ticketing.models import User
     from ticketing.passwords import hash_password
     from ticketing.security import issue_token, token_lifetime
@@ -84,8 +118,9 @@ def make_world(db, registry):
             for role, user in users.items()}}
         db.commit()
         product = create_product(db, stock_quantity=5)
-        ticket = add_ticket(db, registry, users["customer"], product)
-        return World(users, headers, product, ticket)
+        payment, invoice = add_paid_payment(db, registry, users["customer"], product)
+        ticket = add_ticket(db, registry, users["customer"], product, payment)
+        return World(users, headers, product, payment, invoice, ticket)
 
     return factory
 

@@ -43,6 +43,10 @@ def owner(status):
     return {**signed_in(404), "customer": status}
 
 
+def owner_or_admin(status):
+    return {**owner(status), "admin": status}
+
+
 # (method, route pattern) -> (path, JSON body or None, {role: status}); "{name}" in a
 # path or a body string is filled from World.values
 MATRIX = {
@@ -105,6 +109,20 @@ MATRIX = {
     ("PATCH", r"/api/cart/item/{product_id:\d+}"): (
         "/api/cart/item/{product_id}", {"quantity": 2}, everyone(200)),
     ("DELETE", "/api/cart/items"): ("/api/cart/items", None, everyone(200)),
+    # payments and invoices (the world's payment is the customer's, paid, with an invoice)
+    ("POST", "/api/payments"): (  # the caller's cart is empty: the domain's 422
+        "/api/payments", None, signed_in(422)),
+    ("GET", "/api/payments"): ("/api/payments", None, admins(200)),
+    ("GET", "/api/payments/{uuid}"): ("/api/payments/{payment_uuid}", None, owner_or_admin(200)),
+    ("POST", "/api/payments/{uuid}/refund"): (  # more than was paid: the domain's 409
+        "/api/payments/{payment_uuid}/refund", {"amount": "1000.00"}, admins(409)),
+    ("POST", "/api/payments/webhook"): (  # Stripe signs its calls; nobody else gets in
+        "/api/payments/webhook", None, everyone(400)),
+    ("GET", "/api/admin/sales"): ("/api/admin/sales", None, admins(200)),
+    ("GET", "/api/invoices/user"): ("/api/invoices/user", None, signed_in(200)),
+    ("GET", "/api/invoices/{filename}"): ("/api/invoices/{invoice}", None, owner(200)),
+    ("GET", "/api/invoices/admin/{filename}"): (
+        "/api/invoices/admin/{invoice}", None, admins(200)),
     # tickets
     ("GET", "/api/tickets/user"): ("/api/tickets/user", None, signed_in(200)),
     ("GET", "/api/tickets/{filename}"): ("/api/tickets/{pdf}", None, owner(200)),
@@ -183,11 +201,14 @@ def test_route_answers_each_role(app, make_world, route):
 
 
 def test_lists_and_carts_hold_only_the_callers_own_objects(app, world):
-    """Owner checks beyond the file routes: another customer's list is empty, and naming
+    """Owner checks beyond the file routes: another customer's lists are empty, and naming
     a user's cart as a guest cart yields a fresh cart, not theirs."""
     own = app.get("/api/tickets/user", headers=world.headers["customer"]).json["data"]
     assert [ticket["id"] for ticket in own] == [world.ticket.id]
     assert app.get("/api/tickets/user", headers=world.headers["other"]).json["data"] == []
+    own = app.get("/api/invoices/user", headers=world.headers["customer"]).json["data"]
+    assert [invoice["payment_uuid"] for invoice in own] == [world.payment.uuid]
+    assert app.get("/api/invoices/user", headers=world.headers["other"]).json["data"] == []
     app.patch_json(f"/api/cart/item/{world.product.id}", {"quantity": 2},
                    headers=world.headers["customer"])
     with app.app.registry["dbsession_factory"]() as session:

@@ -76,7 +76,8 @@ class Lines(colander.SequenceSchema):
 
 class Checkout(colander.MappingSchema):
     uuid = _string("Payment uuid")
-    client_secret = _string("For stripe.confirmCardPayment in the browser")
+    client_secret = _string("For stripe.confirmCardPayment in the browser; null when a "
+                            "replayed payment is no longer pending", nullable=True)
     amount = _string("Amount charged", example="50.00")
     currency = _string("ISO currency code", example="EUR")
     status = _string("pending (or the state of a replayed payment)")
@@ -94,9 +95,10 @@ class PaymentBody(colander.MappingSchema):
     refunded_amount = _string("Refunded so far", example="0.00")
     currency = _string("ISO currency code", example="EUR")
     created_at = _string("ISO 8601")
-    paid_at = _string("ISO 8601, null until paid")
+    paid_at = _string("ISO 8601, null until paid", nullable=True)
     lines = Lines()
-    invoice_filename = _string("Invoice PDF (GET /api/invoices/{filename}), null until paid")
+    invoice_filename = _string("Invoice PDF (GET /api/invoices/{filename}); null until "
+                               "paid, and in the admin list", nullable=True)
     tickets = Tickets(description="Tickets (see GET /api/tickets/user), empty until paid")
 
 
@@ -104,7 +106,7 @@ class AdminPayment(PaymentBody):
     user_id = colander.SchemaNode(colander.Integer())
     email = _string("Buyer's e-mail")
     failure_reason = _string("Null, or why it failed: declined, canceled, expired, replaced, "
-                             "provider_unavailable, sold_out")
+                             "provider_unavailable, sold_out", nullable=True)
 
 
 class AdminPayments(colander.SequenceSchema):
