@@ -1,8 +1,12 @@
 """Soak test: a mixed load for N minutes against gunicorn + PostgreSQL + a Celery worker
-on Redis, all on 127.0.0.1, then a report: requests by kind and status, 5xx (must be 0),
-latency, memory growth of the gunicorn workers after warm-up (must stay within 10 %),
-and the invariants of the data (stock never negative, a ticket admitted at most once,
-every e-mail sent, no cart line above the stock).
+on Redis and localstripe, all on 127.0.0.1, then a report: requests by kind and status,
+5xx (must be 0), latency, memory growth of the gunicorn workers after warm-up (must stay
+within 10 %), and the invariants of the data (stock never negative and equal to the
+initial stock minus the units sold, a ticket admitted at most once, every e-mail sent,
+refunds within payments, one invoice per sale and one ticket per unit).
+
+The load: browse, cart, checkout and pay (localstripe confirms, the signed event is
+delivered, sometimes twice), admin refunds, scans, logins, registrations, admin lists.
 
 Usage: .venv/bin/python scripts/soak.py [--minutes 10] [--threads 8]
 Needs PostgreSQL and Redis (scripts/services.sh). Exits 1 when a check fails.
@@ -27,12 +31,15 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import PG_ADMIN_URL, PASSWORD, base_settings  # noqa: E402
+from tests.conftest import PG_ADMIN_URL, PASSWORD, STRIPE_KEY, base_settings  # noqa: E402
 from tests.plugins.catalog.factories import create_product  # noqa: E402
-from tests.security.conftest import add_ticket  # noqa: E402
+from tests.plugins.payments.helpers import WEBHOOK_PATH, intent, signed  # noqa: E402
+from tests.security.conftest import add_ticket, sales_invariant_violations  # noqa: E402
+from tests.support.localstripe import confirm_as_customer, start_localstripe  # noqa: E402
 from tests.support.services import free_port  # noqa: E402
 
 REDIS_URL = os.environ.get("TICKETING_SOAK_REDIS", "redis://127.0.0.1:6379/14")
+STOCK = 1000  # per product: carts never hold more than the stock (checked below)
 
 
 def create_database():
@@ -44,12 +51,12 @@ def create_database():
     return admin, name, PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
 
 
-def write_ini(directory, url):
+def write_ini(directory, url, stripe_url):
     settings = {**base_settings(url), "celery.broker_url": REDIS_URL,
+                "ticketing.stripe.api_base": stripe_url,
                 "celery.always_eager": "false", "celery.queue": f"soak-{uuid.uuid4().hex[:8]}",
                 "mail.folder": str(directory / "mail"), "ticketing.storage_dir":
                 str(directory / "files"), "ticketing.throttle.max_per_address": "100000"}
-    settings.pop("ticketing.stripe.api_base", None)
     ini = directory / "soak.ini"
     ini.write_text("[app:main]\nuse = egg:ticketing\n" + "".join(
         f"{key} = {value}\n" for key, value in settings.items()))
@@ -59,12 +66,13 @@ def write_ini(directory, url):
 class World:
     """What the load works on: users with tokens, products, tickets."""
 
-    def __init__(self, engine, ini):
+    def __init__(self, engine, ini, stripe_url):
         from ticketing import make_config
         from ticketing.models import User
         from ticketing.passwords import hash_password
         from ticketing.security import issue_token, token_lifetime
 
+        self.stripe_url = stripe_url
         registry = make_config({**dict(_ini_items(ini))}).registry
         lifetime = token_lifetime(registry.settings, True)
         with Session(engine, expire_on_commit=False) as db:
@@ -82,9 +90,11 @@ class World:
             self.employee = user("gate@example.com", ["employee"])[1]
             self.admin = user("admin@example.com", ["admin"])[1]
             db.commit()
-            self.products = [create_product(db, stock_quantity=50) for _ in range(10)]
+            self.products = [create_product(db, stock_quantity=STOCK) for _ in range(10)]
+            # tickets of no payment (negative ids: the invariants count real payments')
             self.tickets = [str(add_ticket(db, registry, random.choice(self.customers)[0],
-                                           random.choice(self.products), payment_id=i).token)
+                                           random.choice(self.products), payment_id=-1 - i
+                                           ).token)
                             for i in range(300)]
         registry["db_engine"].dispose()
 
@@ -105,20 +115,45 @@ class Load:
         self.results = []  # (kind, status, seconds)
 
     def call(self, kind, method, path, **kwargs):
+        """The response (``None`` when there was no answer, counted as a 599)."""
         started = time.monotonic()
         try:
-            status = self.session.request(method, self.base + path, timeout=60,
-                                          **kwargs).status_code
+            response = self.session.request(method, self.base + path, timeout=60, **kwargs)
         except requests.RequestException:
-            status = 599  # no answer at all counts as a server failure
+            response = None
+        status = 599 if response is None else response.status_code
         self.results.append((kind, status, time.monotonic() - started))
+        return response
+
+    def pay(self, customer, product):
+        """Check out one unit, confirm it as the browser would, deliver Stripe's signed
+        event (a third of the time twice), and empty the cart as the front end does;
+        sometimes the admin refunds part of it."""
+        r, w = self.random, self.world
+        self.call("pay", "PATCH", f"/api/cart/item/{product}", json={"quantity": 1},
+                  headers=customer)
+        created = self.call("pay", "POST", "/api/payments", headers=customer)
+        secret = created.json()["client_secret"] if created is not None and (
+            created.status_code == 201) else None
+        if secret is None:  # sold out, empty cart, in progress, or replaced meanwhile
+            return
+        confirm_as_customer(w.stripe_url, secret)
+        body, headers = signed("payment_intent.succeeded", intent(secret))
+        for _ in range(2 if r.random() < 0.33 else 1):
+            self.call("webhook", "POST", WEBHOOK_PATH, data=body, headers=headers)
+        self.call("pay", "DELETE", "/api/cart/items", headers=customer)
+        if r.random() < 0.2:
+            self.call("refund", "POST", f"/api/payments/{created.json()['uuid']}/refund",
+                      json={"amount": "1.00"}, headers=w.admin)
 
     def step(self):
         r, w = self.random, self.world
         product = r.choice(w.products).id
         customer = r.choice(w.customers)[1]
         choice = r.random()
-        if choice < 0.35:
+        if choice < 0.15:
+            self.pay(customer, product)
+        elif choice < 0.35:
             self.call("browse", "GET", f"/api/products?page={r.randint(1, 2)}&per_page=5")
             self.call("browse", "GET", f"/api/products/{product}")
         elif choice < 0.65:
@@ -172,7 +207,7 @@ def wait_until_serving(base, process):
     raise SystemExit("gunicorn did not start")
 
 
-def invariants(engine):
+def invariants(engine, products):
     queries = {
         "products with negative stock": "SELECT count(*) FROM catalog_product WHERE stock_quantity < 0",
         "tickets admitted more than once": "SELECT count(*) FROM (SELECT ticket_id FROM scanning_scan "
@@ -184,9 +219,19 @@ def invariants(engine):
                                       "p.id = i.product_id WHERE i.quantity > p.stock_quantity "
                                       "OR i.quantity <= 0",
         "e-mails not sent": "SELECT count(*) FROM mail_outbox WHERE sent_at IS NULL",
+        "sales not fulfilled": "SELECT count(*) FROM payments_payment WHERE status IN ('paid', "
+                               "'partially_refunded', 'refunded') AND fulfilled_at IS NULL",
     }
     with engine.connect() as connection:
-        return {name: connection.execute(sa.text(sql)).scalar() for name, sql in queries.items()}
+        return {**{name: connection.execute(sa.text(sql)).scalar()
+                   for name, sql in queries.items()},
+                **sales_invariant_violations(connection, dict.fromkeys(products, STOCK))}
+
+
+def settled(engine):
+    """Whether the worker has fulfilled every sale and sent every e-mail."""
+    checks = invariants(engine, products=())
+    return checks["sales not fulfilled"] == checks["e-mails not sent"] == 0
 
 
 def main():
@@ -198,13 +243,15 @@ def main():
 
     admin, name, url = create_database()
     directory = Path(tempfile.mkdtemp(prefix="soak-"))
-    ini = write_ini(directory, url)
+    stripe_server = start_localstripe()
+    stripe_server.configure_stripe(STRIPE_KEY)  # the client reads intents for the events
+    ini = write_ini(directory, url, stripe_server.url)
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "TICKETING_INI": str(ini)}
     subprocess.run([bin_dir / "ticketing-db", str(ini), "upgrade"], check=True, env=env,
                    capture_output=True)
     engine = sa.create_engine(url)
-    world = World(engine, ini)
+    world = World(engine, ini, stripe_server.url)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = (directory / "servers.log").open("wb")
@@ -236,16 +283,22 @@ def main():
         memory["end"] = rss_kib(children(gunicorn.pid))
         for thread in threads:
             thread.join()
-        for _ in range(600):  # let the worker drain the outbox (bounded)
-            if invariants(engine)["e-mails not sent"] == 0:
-                break
-            time.sleep(0.1)
+        # the one worker renders the PDFs of every sale (about one a second), so it
+        # catches up after the load; it may take as long again, and a minute
+        drain_started = time.monotonic()
+        drain_limit = drain_started + args.minutes * 60 * 2 + 60
+        while not settled(engine) and time.monotonic() < drain_limit:
+            time.sleep(0.5)
+        print(f"soak: the worker caught up {time.monotonic() - drain_started:.0f} s after "
+              f"the load ended")
+        products = [product.id for product in world.products]
         return report([r for load in loads for r in load.results], memory,
-                      invariants(engine), args)
+                      invariants(engine, products), args)
     finally:
         for process in (gunicorn, worker):
             process.terminate()
             process.wait(timeout=30)
+        stripe_server.stop()
         engine.dispose()
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -23,6 +23,7 @@ def make_config(settings):
     config.registry.plugin_names = list(enabled)
     config.include("cornice")
     config.include("cornice_swagger")  # operation_id, tags, response_schemas on views
+    config.include(".api")  # produces on views
     config.include(".plugins")  # request.hook
     config.include(".db")  # engine, request.dbsession, pyramid_tm, pyramid_retry
     config.include(".i18n")  # locale negotiation, catalogs, Content-Language

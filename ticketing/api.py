@@ -6,7 +6,7 @@ import re
 
 import colander
 import cornice
-from cornice_swagger import CorniceSwagger
+from cornice_swagger import CorniceSwagger, CorniceSwaggerPredicate
 from pyramid.security import NO_PERMISSION_REQUIRED
 from cornice_swagger.converters.schema import (
     IntegerTypeConverter,
@@ -57,8 +57,12 @@ class Service(cornice.Service):
         super().__init__(*args, **kwargs)
 
     def add_view(self, method, view, **kwargs):
+        """``produces=[media types]`` documents a view that answers something else than
+        JSON (files, redirects); its errors are JSON all the same."""
         errors = {status: response(text, ErrorBody()) for status, text in ERROR_STATUSES.items()}
         kwargs["response_schemas"] = {**errors, **kwargs.get("response_schemas", {})}
+        if "produces" in kwargs:
+            kwargs["produces"] = (*kwargs["produces"], "application/json")
         if kwargs.get("permission") not in (None, NO_PERMISSION_REQUIRED):
             kwargs.setdefault("api_security", [{"Bearer": []}])
         return super().add_view(method, view, **kwargs)
@@ -258,6 +262,10 @@ class NullableAwareDispatcher(TypeConversionDispatcher):
         return converted
 
 
+#: the bodies Pyramid writes into a redirect, chosen by the Accept header (or JSON)
+REDIRECT_BODIES = ("text/plain", "text/html")
+
+
 class OpenAPIGenerator(CorniceSwagger):
     type_converter = NullableAwareDispatcher
     custom_type_converters = {
@@ -267,6 +275,18 @@ class OpenAPIGenerator(CorniceSwagger):
         Amount: DecimalStringConverter,
         Fraction: DecimalStringConverter,
     }
+
+    def _extract_operation_from_view(self, view, args):
+        """Every view answers JSON (Cornice's renderer) unless it declares ``produces``."""
+        operation = super()._extract_operation_from_view(view, args)
+        if "produces" in args:
+            operation["produces"] = list(args["produces"])
+        return operation
+
+
+def includeme(config):
+    """``produces=`` on views, a view argument for the OpenAPI document only."""
+    config.add_view_predicate("produces", CorniceSwaggerPredicate)
 
 
 def openapi_document(request):

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
+import sqlalchemy as sa
 
 from ticketing.db import utcnow
 from tests.conftest import PASSWORD
@@ -128,3 +129,43 @@ def make_world(db, registry):
 @pytest.fixture
 def world(make_world):
     return make_world()
+
+
+SALES_INVARIANTS = {  # name -> SQL counting the rows that break it
+    "payments refunded beyond what was paid, or not by their refunds":
+        "SELECT count(*) FROM payments_payment p WHERE refunded_amount > amount OR "
+        "refunded_amount <> (SELECT coalesce(sum(r.amount), 0) FROM payments_refund r "
+        "WHERE r.payment_id = p.id AND r.status = 'succeeded')",
+    "refunds left pending": "SELECT count(*) FROM payments_refund WHERE status = 'pending'",
+    "payments without one invoice if fulfilled, none otherwise":
+        "SELECT count(*) FROM payments_payment p WHERE (SELECT count(*) FROM invoicing_invoice "
+        "i WHERE i.payment_id = p.id) <> CASE WHEN p.fulfilled_at IS NULL THEN 0 ELSE 1 END",
+    "payments without one ticket per unit if fulfilled, none otherwise":
+        "SELECT count(*) FROM payments_payment p WHERE (SELECT count(*) FROM tickets_ticket t "
+        "WHERE t.payment_id = p.id) <> CASE WHEN p.fulfilled_at IS NULL THEN 0 ELSE (SELECT "
+        "sum(l.quantity) FROM payments_line l WHERE l.payment_id = p.id) END",
+}
+
+
+def sales_invariant_violations(connection, initial_stock):
+    """``{invariant: rows breaking it}`` after a race, a fault or a soak: each product's
+    stock is its initial stock minus the units of the payments holding stock (never
+    negative); refunds stay within payments; each fulfilled sale has one invoice and
+    one ticket per unit, and nothing else has any."""
+    held = dict(connection.execute(sa.text(
+        "SELECT l.product_id, sum(l.quantity) FROM payments_line l JOIN payments_payment p "
+        "ON p.id = l.payment_id WHERE p.stock_held GROUP BY l.product_id")).all())
+    stock = dict(connection.execute(
+        sa.text("SELECT id, stock_quantity FROM catalog_product")).all())
+    violations = {"products whose stock is not the initial stock minus the units sold": sum(
+        stock[product_id] != initial - held.get(product_id, 0) or stock[product_id] < 0
+        for product_id, initial in initial_stock.items())}
+    for name, sql in SALES_INVARIANTS.items():
+        violations[name] = connection.execute(sa.text(sql)).scalar()
+    return violations
+
+
+def assert_sales_invariants(db, initial_stock):
+    violations = sales_invariant_violations(db, initial_stock)
+    db.rollback()
+    assert {name: count for name, count in violations.items() if count} == {}

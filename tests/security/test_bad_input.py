@@ -5,15 +5,12 @@ error in the request's language, and the database is exactly as before.
 The JSON-body endpoints are read from the OpenAPI document, so a new one is covered
 (its valid body comes from the authorization matrix, which every route must have)."""
 import json
-import re
 
 import pytest
 import sqlalchemy as sa
 
 from ticketing.errors import DEFAULTS
-from tests.security.test_authorization_matrix import MATRIX, fill, int_fields
-
-ROUTE_PLACEHOLDER = re.compile(r"\{(\w+):[^{}]*\}")
+from tests.security.test_authorization_matrix import MATRIX, PLACEHOLDER, fill, int_fields
 
 
 def body_operations(app):
@@ -29,7 +26,7 @@ def body_operations(app):
 
 def matrix_row(method, documented_path):
     for (row_method, pattern), row in MATRIX.items():
-        if row_method == method and ROUTE_PLACEHOLDER.sub(r"{\1}", pattern) == documented_path:
+        if row_method == method and PLACEHOLDER.sub(r"{\1}", pattern) == documented_path:
             return row
     raise AssertionError(f"{method} {documented_path} has no row in the authorization matrix")
 

@@ -1,5 +1,5 @@
 """Faults: the database going away under traffic, a broker that is down, SMTP down while
-a real worker sends, and a worker killed mid-task. Each fault is injected for one app
+a real worker sends, a worker killed mid-task, and Stripe going away and coming back. Each fault is injected for one app
 through a TCP proxy (tests/support/faults.py), so other tests sharing PostgreSQL, Redis
 and SMTP are unaffected."""
 import functools
@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -17,6 +18,8 @@ from sqlalchemy import select
 from ticketing.mail import OutboxMessage
 from tests.core.test_mail import queue_test_mail
 from tests.core.test_worker import REDIS_URL
+from tests.plugins.payments.helpers import all_payments, fill_cart, pay, payment_row, stock
+from tests.security.conftest import assert_sales_invariants
 from tests.support.faults import TcpProxy
 from tests.support.services import LiveServer, in_parallel
 
@@ -169,3 +172,34 @@ def test_a_worker_killed_mid_task_runs_it_again_once(start_worker, proxy, mailbo
     assert sent_row(db).sent_at is not None
     assert "WorkerLostError" in log.read_text()
     assert len([m for m in mailbox.messages if "killed@example.com" in m["To"]]) == 1
+
+
+def test_stripe_down_fails_checkouts_and_refunds_cleanly_until_it_is_back(
+        make_app, db, world, localstripe, proxy):
+    """(Stripe unreachable from the start: tests/plugins/payments, test_checkout.py and
+    test_refunds.py.) Here Stripe goes away under a running app and comes back."""
+    stripe_proxy = proxy(urlsplit(localstripe.url).port)
+    app = make_app(**{"ticketing.stripe.api_base": f"http://127.0.0.1:{stripe_proxy.port}"})
+    paid = pay(app, localstripe, world.headers["customer"], world.product, 1)
+    buyer = {**world.headers["other"], "Accept-Language": "fr"}
+    admin = {**world.headers["admin"], "Accept-Language": "fr"}
+    fill_cart(app, buyer, world.product, 2)
+    refund = functools.partial(app.post_json, f"/api/payments/{paid['uuid']}/refund",
+                               {"amount": "5.00"}, headers=admin)
+
+    stripe_proxy.cut()
+    for response in (app.post("/api/payments", headers=buyer, status=503),
+                     refund(status=503)):
+        assert response.json["code"] == "payment_provider_unavailable"
+        assert response.headers["Content-Language"] == "fr"
+    assert stock(db, world.product) == 3  # 5, less the world's sale and `paid`
+    assert [row["failure_reason"] for row in all_payments(db)] == [None, None,
+                                                                  "provider_unavailable"]
+    assert payment_row(db, paid["uuid"])["refunded_amount"] == 0
+    assert app.get("/api/cart", headers=buyer).json["data"]["items"][0]["quantity"] == 2
+    assert_sales_invariants(db, {world.product.id: 5})
+
+    stripe_proxy.restore()
+    assert app.post("/api/payments", headers=buyer, status=201).json["status"] == "pending"
+    assert refund(status=200).json["refunded_amount"] == "5.00"
+    assert_sales_invariants(db, {world.product.id: 5})

@@ -1,6 +1,7 @@
 """Fuzzing from the contract: schemathesis generates requests, valid and invalid, from
 ``/api/openapi.json`` and sends them to the WSGI app on PostgreSQL, as each role. Every
-answer must be no 5xx, a documented status, and a body matching its documented schema.
+answer must be no 5xx, a documented status and content type, and a body matching its
+documented schema.
 
 The run is bounded and reproducible (derandomized); ``make fuzz`` runs it longer with
 ``TICKETING_FUZZ_EXAMPLES``. A fault found here is fixed where it belongs and its input
@@ -21,6 +22,7 @@ CHECKS = [
     schemathesis.checks.not_a_server_error,
     schemathesis.checks.status_code_conformance,
     schemathesis.checks.response_schema_conformance,
+    schemathesis.checks.content_type_conformance,
 ]
 FUZZ_SETTINGS = settings(
     max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,

@@ -2,7 +2,7 @@
 passwords, the profile and e-mail changes."""
 from sqlalchemy import delete
 
-from ticketing.api import Service, response
+from ticketing.api import REDIRECT_BODIES, Service, response
 from ticketing.db import mark_changed, utcnow
 from ticketing.errors import APIError
 from ticketing.i18n import _
@@ -19,7 +19,8 @@ from .users import (check_current_password, email_taken, find_by_email, message,
                     result_page, set_password, taken_error, user_json)
 
 TAGS = ["auth"]
-REDIRECT = {"302": response("Redirect to <frontend_url>/verification-result/<outcome>")}
+REDIRECT = {"response_schemas": {"302": response(
+    "Redirect to <frontend_url>/verification-result/<outcome>")}, "produces": REDIRECT_BODIES}
 
 
 def _ok(description, body=MessageBody):
@@ -56,7 +57,7 @@ verify_email = Service(name="accounts.verify_email", path=r"/api/auth/email/{id:
                        description="E-mail verification link")
 
 
-@verify_email.get(operation_id="verify_email", tags=TAGS, response_schemas=REDIRECT)
+@verify_email.get(operation_id="verify_email", tags=TAGS, **REDIRECT)
 def follow_verification_link(request):
     """Verify the address and redirect to the front end's result page."""
     row, outcome = links.find(request.dbsession, VERIFY_EMAIL, request.matchdict["hash"])
@@ -321,7 +322,7 @@ def request_email_change(request):
                               "It takes effect once you confirm it."))
 
 
-@change_email_verify.get(operation_id="verify_email_change", tags=TAGS, response_schemas=REDIRECT)
+@change_email_verify.get(operation_id="verify_email_change", tags=TAGS, **REDIRECT)
 def follow_email_change_link(request):
     """Switch to the new address (now verified) and redirect to the result page."""
     row, outcome = links.find(request.dbsession, CHANGE_EMAIL, request.GET.get("token"))
@@ -339,7 +340,7 @@ def follow_email_change_link(request):
     return result_page(request, outcome)
 
 
-@change_email_cancel.get(operation_id="cancel_email_change", tags=TAGS, response_schemas=REDIRECT)
+@change_email_cancel.get(operation_id="cancel_email_change", tags=TAGS, **REDIRECT)
 def follow_cancel_link(request):
     """Cancel a pending change, or restore the old address if the change happened; the
     account may be in other hands, so every session is signed out."""

@@ -48,7 +48,8 @@ class InvoicePage(colander.MappingSchema):
     meta = PageMeta()
 
 
-PDF = {"200": response("The invoice PDF (application/pdf)")}
+PDF = {"response_schemas": {"200": response("The invoice PDF")},
+       "produces": ["application/pdf"]}
 
 
 def invoice_body(invoice):
@@ -89,14 +90,14 @@ def pdf_response(request, owner):
 
 
 @own_pdf.get(permission=Perm.AUTHENTICATED, operation_id="get_my_invoice_pdf",
-             tags=["invoices"], response_schemas=PDF)
+             tags=["invoices"], **PDF)
 def get_my_invoice_pdf(request):
     """One of the caller's invoices as PDF."""
     return pdf_response(request, request.identity)
 
 
 @admin_pdf.get(permission=INVOICES_ADMIN, operation_id="get_invoice_pdf", tags=["invoices"],
-               response_schemas=PDF)
+               **PDF)
 def get_invoice_pdf(request):
     """Any invoice as PDF (admin)."""
     return pdf_response(request, None)

@@ -17,6 +17,10 @@ from .models import SOLD_STATUSES, Payment, PaymentLine, Refund
 
 _ = TranslationStringFactory("ticketing_payments")
 
+#: the largest amount Stripe takes in one payment (8 digits of cents); below it, every
+#: line total and payment amount fits the 32-bit money columns
+MAX_PAYMENT_CENTS = 99_999_999
+
 
 def commit(request):
     """End the request's transaction here and start a new one: used before calling Stripe,
@@ -111,6 +115,11 @@ def reserve(request, user, idempotency_key):
     cart = request.hook.ticketing_cart_lines(request=request, user=user) or []
     if not cart:
         raise APIError(422, "cart_empty", _("Your cart is empty."))
+    if sum(line.line_total for line in cart) > MAX_PAYMENT_CENTS:
+        largest = format_cents(MAX_PAYMENT_CENTS)
+        raise APIError(422, "amount_too_large",
+                       _("A payment can be at most ${amount}; buy fewer items at once.",
+                         mapping={"amount": largest}), max_amount=largest)
     for previous in request.dbsession.execute(
         select(Payment).where(Payment.user_id == user.id, Payment.status == "pending")
         .with_for_update(of=Payment)

@@ -1,7 +1,7 @@
 """Payments endpoints: checkout, the Stripe webhook, polling, admin list, refunds, sales."""
 from pyramid.i18n import TranslationStringFactory
 from pyramid.security import NO_PERMISSION_REQUIRED
-from sqlalchemy import case, func, select
+from sqlalchemy import BigInteger, case, cast, func, select
 
 from ticketing.api import Service, response
 from ticketing.errors import APIError
@@ -196,8 +196,10 @@ def list_sales(request):
     """Lines of paid (possibly refunded) payments, newest first, with the totals of the
     whole filtered set. A refund is shared among a payment's lines by their totals."""
     query = request.validated["querystring"]
+    # the product of two 32-bit columns needs 64 bits
     refunded = case((Payment.amount == 0, 0),
-                    else_=Payment.refunded_amount * PaymentLine.line_total / Payment.amount)
+                    else_=cast(Payment.refunded_amount, BigInteger) * PaymentLine.line_total
+                    / Payment.amount)
     statement = (
         select(PaymentLine, Payment, refunded.label("refunded"))
         .join(Payment, PaymentLine.payment_id == Payment.id)

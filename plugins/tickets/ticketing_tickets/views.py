@@ -85,8 +85,8 @@ def file_response(request, column, content_type, *filters):
 
 
 PAGE = {"200": response("One page of tickets", TicketPage())}
-PDF = {"200": response("The PDF (application/pdf)")}
-PNG = {"200": response("The PNG (image/png)")}
+PDF = {"response_schemas": {"200": response("The PDF")}, "produces": ["application/pdf"]}
+PNG = {"response_schemas": {"200": response("The PNG")}, "produces": ["image/png"]}
 
 
 @own_tickets.get(schema=ListOwnTickets(), permission=Perm.AUTHENTICATED, response_schemas=PAGE,
@@ -96,7 +96,7 @@ def list_own_tickets(request):
     return ticket_page(request, Ticket.user_id == request.identity.id)
 
 
-@own_pdf.get(permission=Perm.AUTHENTICATED, response_schemas=PDF,
+@own_pdf.get(permission=Perm.AUTHENTICATED, **PDF,
              operation_id="get_own_ticket_pdf", tags=["tickets"])
 def get_own_pdf(request):
     """Download one of the caller's ticket PDFs; any other name is 404."""
@@ -104,7 +104,7 @@ def get_own_pdf(request):
                          Ticket.user_id == request.identity.id)
 
 
-@own_qr.get(permission=Perm.AUTHENTICATED, response_schemas=PNG,
+@own_qr.get(permission=Perm.AUTHENTICATED, **PNG,
             operation_id="get_own_ticket_qr", tags=["tickets"])
 def get_own_qr(request):
     """Download the QR code of one of the caller's tickets; any other name is 404."""
@@ -119,14 +119,14 @@ def list_tickets(request):
     return ticket_page(request)
 
 
-@admin_pdf.get(permission=TICKETS_ADMIN, response_schemas=PDF,
+@admin_pdf.get(permission=TICKETS_ADMIN, **PDF,
                operation_id="get_ticket_pdf", tags=["tickets"])
 def get_admin_pdf(request):
     """Download any ticket PDF."""
     return file_response(request, Ticket.pdf_name, "application/pdf")
 
 
-@admin_qr.get(permission=TICKETS_ADMIN, response_schemas=PNG,
+@admin_qr.get(permission=TICKETS_ADMIN, **PNG,
               operation_id="get_ticket_qr", tags=["tickets"])
 def get_admin_qr(request):
     """Download any ticket QR code."""

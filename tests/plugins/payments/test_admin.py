@@ -71,3 +71,17 @@ def test_sales_lines_and_totals(app, db, auth, admin, customer, product, localst
     assert jazz["totals"] == {"gross": "135.00", "refunded": "9.00", "net": "126.00",
                               "tickets_sold": 3, "currency": "EUR"}
     assert app.get("/api/admin/sales", headers=headers, status=403).json["code"] == "forbidden"
+
+
+def test_sales_shares_large_refunds_without_overflow(app, auth, admin, customer, localstripe, db):
+    """The share of a refund is refunded × line total / amount: the product of two money
+    columns overflowed 32 bits (a 500 for a 500.00 refund of a 500.00 line)."""
+    organ = create_product(db, price=50000, stock_quantity=1)
+    paid = pay(app, localstripe, auth(customer), organ, 1)
+    app.post_json(f"/api/payments/{paid['uuid']}/refund", {"amount": "500.00"},
+                  headers=auth(admin))
+
+    sales = app.get("/api/admin/sales", headers=auth(admin)).json
+
+    assert sales["data"][0]["refunded"] == "500.00"
+    assert sales["totals"]["net"] == "0.00"

@@ -1,5 +1,8 @@
 """POST /api/payments: freezing the cart, reserving stock, the PaymentIntent."""
+import pytest
 import stripe
+
+from tests.plugins.catalog.factories import create_product
 
 from .conftest import PLUGINS
 from .helpers import all_payments, checkout, count, fill_cart, intent_id, payment_row, stock
@@ -56,6 +59,23 @@ def test_checkout_without_enough_stock_takes_nothing(app, db, auth, customer, pr
     assert response["product_id"] == product.id and response["available"] == 2
     assert response["message"] == "Il ne reste que 2 de Soirée jazz."
     assert stock(db, product) == 2
+    assert count(db, "payments_payment") == 0
+
+
+@pytest.mark.parametrize("price", [
+    50_000_000,  # 1 000 000.00 for two: more than Stripe takes in one payment
+    2_000_000_000,  # 40 000 000.00: more than the money columns hold (was a 500)
+])
+def test_a_cart_beyond_the_largest_payment_is_refused(app, db, auth, customer, price):
+    headers = auth(customer, **{"Accept-Language": "de"})
+    dear = create_product(db, price=price, stock_quantity=5)
+    fill_cart(app, headers, dear, 2)
+
+    response = checkout(app, headers, status=422)
+
+    assert response["code"] == "amount_too_large" and response["max_amount"] == "999999.99"
+    assert response["message"].startswith("Eine Zahlung darf höchstens 999999.99 betragen")
+    assert stock(db, dear) == 5
     assert count(db, "payments_payment") == 0
 
 
