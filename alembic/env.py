@@ -10,6 +10,7 @@ settings = config.attributes["settings"]
 enabled_modules(settings)  # importing a plugin imports its models
 import ticketing.mail  # noqa: E402,F401  (core tables)
 import ticketing.models  # noqa: E402,F401
+import ticketing.accounts.models  # noqa: E402,F401
 
 owned = config.attributes.get("owned_tables")  # set by `ticketing-db revision`
 

@@ -2,6 +2,7 @@
 ``Service`` class views are declared with, request validation into the JSON error
 envelope, schema building blocks, and the OpenAPI document."""
 import json
+import re
 
 import colander
 import cornice
@@ -215,7 +216,10 @@ def validate(request, **kwargs):
                 raise APIError(422, errors={"body": [_("Must be a JSON object.")]})
             cstruct["body"] = body if body is not colander.null else {}
         elif child.name == "querystring":
-            cstruct["querystring"] = dict(request.GET)
+            try:
+                cstruct["querystring"] = dict(request.GET)
+            except UnicodeDecodeError:
+                raise APIError(400, "bad_request", _("The query string is not valid UTF-8.")) from None
         elif child.name == "path":
             cstruct["path"] = dict(request.matchdict or {})
     try:
@@ -241,6 +245,9 @@ class DecimalStringConverter(StringTypeConverter):
         converted = super().convert_type(schema_node)
         converted["pattern"] = r"^-?[0-9]+(\.[0-9]+)?$"
         return converted
+
+
+_PATTERN = re.compile(r"\{(\w+):[^{}]*\}")  # a route placeholder with a regex: {id:\d+}
 
 
 class OpenAPIGenerator(CorniceSwagger):
@@ -269,4 +276,5 @@ def openapi_document(request):
                        "description": "Bearer <token> from POST /api/auth/login"}
         }},
     )
+    spec["paths"] = {_PATTERN.sub(r"{\1}", path): item for path, item in spec["paths"].items()}
     return spec

@@ -1,6 +1,7 @@
 """E-mail: rendered in the recipient's locale, stored in an outbox in the request's
 transaction, and sent by a task after commit. SMTP failures are retried with backoff,
 and a periodic sweep re-sends whatever is still unsent: no message is lost."""
+import email.policy
 import json
 import logging
 from datetime import timedelta
@@ -85,7 +86,11 @@ def deliver(registry, message):
         name = f"{utcnow():%Y%m%dT%H%M%S%f}-{message.recipients[0]}.eml"
         (path / name).write_bytes(message.to_message().as_bytes())
         return
-    registry["ticketing.mailer"].send_immediately(message, fail_silently=False)
+    mime = message.to_message()
+    # SMTP wants CRLF line ends; the default "\n" makes a server read one huge line
+    mime.policy = email.policy.compat32.clone(linesep="\r\n")
+    mailer = registry["ticketing.mailer"]
+    mailer.smtp_mailer.send(message.sender, message.send_to, mime)
 
 
 @celery_app.task(name="ticketing.send_mail", bind=True, max_retries=MAX_ATTEMPTS)

@@ -23,6 +23,9 @@ class User(Base):
     twofa_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # the last TOTP time step accepted: a code is accepted at most once
     twofa_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # a secret being set up: it becomes ``twofa_secret`` once a code confirms it
+    twofa_pending_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    twofa_pending_until = mapped_column(UTCDateTime, nullable=True)
 
     role_rows: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

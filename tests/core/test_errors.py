@@ -119,3 +119,9 @@ def test_error_bodies_are_valid_json_even_for_odd_paths(sample_app):
         response = sample_app.get(path, status=404)
         assert json.loads(response.text)["code"] == "not_found"
     assert sample_app.get("/api/%ff", status=400).json["code"] == "bad_request"
+
+
+def test_non_utf8_query_string_is_400(app):
+    response = app.get("/api/products?search=%FC", headers={"Accept-Language": "de"}, status=400)
+    assert response.json == {"message": "Der Query-String ist kein gültiges UTF-8.",
+                             "code": "bad_request"}

@@ -25,6 +25,15 @@ def test_a_disabled_plugin_adds_no_route_and_the_app_runs(make_app, sample_app):
     assert without.get("/api/health").json["status"] == "ok"
 
 
+def test_a_shipped_plugin_left_out_adds_no_route(make_app, app):
+    only_catalog = make_app(plugins=("catalog",))
+    assert "/api/products" in route_paths(only_catalog)
+    assert "/api/cart" in route_paths(app)
+    assert not any(path.startswith("/api/cart") for path in route_paths(only_catalog))
+    only_catalog.get("/api/cart", status=404)
+    only_catalog.get("/api/products", status=200)
+
+
 def test_a_plugin_from_the_tests_adds_an_endpoint_and_hears_domain_events(sample_app,
                                                                            make_user):
     assert "/api/sample/echo" in route_paths(sample_app)

@@ -1,15 +1,15 @@
 """core tables
 
-Revision ID: 5744d06d5241
+Revision ID: 8d456e36d32a
 Revises: 
-Create Date: 2026-12-03 13:21:40.016284
+Create Date: 2026-12-03 13:33:10.956738
 """
 import sqlalchemy as sa
 from alembic import op
 
 import ticketing.db
 
-revision = '5744d06d5241'
+revision = '8d456e36d32a'
 down_revision = None
 branch_labels = ('core',)
 depends_on = None
@@ -31,6 +31,13 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mail_outbox'))
     )
     op.create_index(op.f('ix_mail_outbox_sent_at'), 'mail_outbox', ['sent_at'], unique=False)
+    op.create_table('throttle',
+    sa.Column('scope', sa.String(length=20), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('window_start', ticketing.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('hits', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('scope', 'key', name=op.f('pk_throttle'))
+    )
     op.create_table('user',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -44,9 +51,35 @@ def upgrade():
     sa.Column('twofa_enabled', sa.Boolean(), nullable=False),
     sa.Column('twofa_secret', sa.String(length=64), nullable=True),
     sa.Column('twofa_last_step', sa.Integer(), nullable=True),
+    sa.Column('twofa_pending_secret', sa.String(length=64), nullable=True),
+    sa.Column('twofa_pending_until', ticketing.db.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user')),
     sa.UniqueConstraint('email', name=op.f('uq_user_email'))
     )
+    op.create_table('account_recovery_code',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('digest', sa.String(length=64), nullable=False),
+    sa.Column('used_at', ticketing.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_account_recovery_code_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_account_recovery_code')),
+    sa.UniqueConstraint('digest', name=op.f('uq_account_recovery_code_digest'))
+    )
+    op.create_index(op.f('ix_account_recovery_code_user_id'), 'account_recovery_code', ['user_id'], unique=False)
+    op.create_table('account_token',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('purpose', sa.String(length=30), nullable=False),
+    sa.Column('digest', sa.String(length=64), nullable=False),
+    sa.Column('payload', sa.String(length=254), nullable=True),
+    sa.Column('created_at', ticketing.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', ticketing.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', ticketing.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_account_token_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_account_token')),
+    sa.UniqueConstraint('digest', name=op.f('uq_account_token_digest'))
+    )
+    op.create_index(op.f('ix_account_token_user_id'), 'account_token', ['user_id'], unique=False)
     op.create_table('auth_token',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -74,7 +107,12 @@ def downgrade():
     op.drop_index(op.f('ix_auth_token_user_id'), table_name='auth_token')
     op.drop_index('ix_auth_token_expires_at', table_name='auth_token')
     op.drop_table('auth_token')
+    op.drop_index(op.f('ix_account_token_user_id'), table_name='account_token')
+    op.drop_table('account_token')
+    op.drop_index(op.f('ix_account_recovery_code_user_id'), table_name='account_recovery_code')
+    op.drop_table('account_recovery_code')
     op.drop_table('user')
+    op.drop_table('throttle')
     op.drop_index(op.f('ix_mail_outbox_sent_at'), table_name='mail_outbox')
     op.drop_table('mail_outbox')
     # ### end Alembic commands ###
