@@ -239,20 +239,23 @@ class Story:
         check(intent["status"] == "succeeded", f"Stripe says {intent['status']}")
         self.say(f"payment {payment['uuid']} of {payment['amount']} {payment['currency']}: "
                  "card confirmed at Stripe")
-        paid = self.poll(buyer, f"/api/payments/{payment['uuid']}", "paid")
+        paid = self.poll_until_fulfilled(buyer, f"/api/payments/{payment['uuid']}")
         buyer.call("DELETE", "/api/cart/items")
         check(buyer.get_json("/api/cart")["data"]["items"] == [], "the cart is not empty")
         self.results["payment"] = paid
-        self.say(f"polled until paid; invoice {paid['invoice_filename']}; cart emptied")
+        self.say(f"polled until paid with invoice {paid['invoice_filename']}; cart emptied")
 
-    def poll(self, client, path, status):
+    def poll_until_fulfilled(self, client, path):
+        """Until the payment is paid and its documents exist (they are made by a task
+        after the payment is marked paid)."""
         deadline = time.monotonic() + self.poll_seconds
         while True:
             body = client.get_json(path)
-            if body["status"] == status:
+            if body["status"] == "paid" and body.get("invoice_filename"):
                 return body
-            check(body["status"] == "pending" and time.monotonic() < deadline,
-                  f"{path} is {body['status']}, waited for {status}")
+            check(body["status"] in ("pending", "paid") and time.monotonic() < deadline,
+                  f"{path} is {body['status']} (invoice {body.get('invoice_filename')}), "
+                  "waited for paid with an invoice")
             time.sleep(0.5)
 
     def download_documents(self):

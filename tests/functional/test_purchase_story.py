@@ -26,7 +26,7 @@ def test_a_guest_buys_tickets_and_every_role_does_its_part(demo_data, live_serve
 
     story.run()
 
-    assert len(steps) == 10
+    assert steps[-1].startswith("sales report")
     product, ticket = story.results["product"], story.results["ticket"]
     assert product["name"] in pdf_text(story.results["ticket_pdf"])
     assert ticket["holder"] == "Dana Demo"
