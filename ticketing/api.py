@@ -163,10 +163,6 @@ class Request(colander.MappingSchema):
 
 # -- validation -------------------------------------------------------------------------
 
-_MESSAGES = {
-    "Required": _("Required."),
-}
-
 
 def _json_body(request):
     if not request.body:

@@ -19,11 +19,9 @@ celery_app = Celery("ticketing")
 def configure(registry):
     settings = registry.settings
     if celery_app.conf.broker_url != settings["celery.broker_url"]:
-        # another application in this process (tests) used another broker: drop the
-        # connection and producer pools Celery keeps for it
-        if celery_app._pool is not None:
-            celery_app._pool.force_close_all()
-            celery_app._pool = None
+        # another application in this process (tests) used another broker: forget the
+        # pools Celery keeps for it (kombu caches them per URL, so they are not closed)
+        celery_app._pool = None
         celery_app.amqp._producer_pool = None
     celery_app.conf.update(
         broker_url=settings["celery.broker_url"],

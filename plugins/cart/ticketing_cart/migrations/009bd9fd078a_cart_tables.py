@@ -12,7 +12,7 @@ import ticketing.db
 revision = '009bd9fd078a'
 down_revision = None
 branch_labels = ('cart',)
-depends_on = ('5744d06d5241', '4866902e5a82')  # core (user), catalog (product)
+depends_on = ('core_0001', '4866902e5a82')  # core (user), catalog (product)
 
 
 def upgrade():

@@ -12,7 +12,7 @@ import ticketing.db
 revision = '5a67ae31e903'
 down_revision = None
 branch_labels = ('tickets',)
-depends_on = ('5744d06d5241',)  # core: user
+depends_on = ('core_0001',)  # core: user
 
 
 def upgrade():

@@ -1,6 +1,6 @@
 """core tables
 
-Revision ID: 8d456e36d32a
+Revision ID: core_0001
 Revises: 
 Create Date: 2026-12-03 13:33:10.956738
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 import ticketing.db
 
-revision = '8d456e36d32a'
+revision = 'core_0001'
 down_revision = None
 branch_labels = ('core',)
 depends_on = None
