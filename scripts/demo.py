@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from scripts.devserver import DEMO_PASSWORD
+from scripts.demo_accounts import DEMO_PASSWORD
 from tests.support.localstripe import confirm_as_customer
 
 VERIFICATION_LINK = re.compile(r"https?://\S+/api/auth/email/\d+/[^\s\"<>]+")
@@ -330,8 +330,11 @@ def main(argv=None):
                   say=lambda text: print("ok  " + text, flush=True))
     try:
         story.run()
-    except (Surprise, OSError) as error:
+    except Surprise as error:
         print(f"FAILED  {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"FAILED  {error} (is `make run` serving {args.base_url}?)", file=sys.stderr)
         return 1
     print("The whole purchase story passed.")
     return 0

@@ -18,19 +18,13 @@ from alembic import command
 from pyramid.paster import bootstrap, get_appsettings, setup_logging
 from sqlalchemy import select
 
+from scripts.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tests.support.localstripe import register_webhook, start_localstripe
 from ticketing.db import utcnow
 from ticketing.migrations import alembic_config
 from ticketing.models import User
 from ticketing.passwords import hash_password
 
-DEMO_PASSWORD = "demo-password-1"
-# (e-mail, role, first name, last name): verified, development data only
-DEMO_ACCOUNTS = [
-    ("admin@example.com", "admin", "Ada", "Admin"),
-    ("employee@example.com", "employee", "Emil", "Employee"),
-    ("customer@example.com", "customer", "Chris", "Customer"),
-]
 WEBHOOK_ID = "ticketing-dev"
 
 

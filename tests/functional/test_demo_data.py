@@ -2,7 +2,7 @@
 in three languages, added once however often the server starts."""
 from datetime import datetime, timezone
 
-from scripts.devserver import DEMO_ACCOUNTS, DEMO_PASSWORD
+from scripts.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 
 def test_demo_data_is_loaded_once(app, demo_data):
