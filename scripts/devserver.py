@@ -80,7 +80,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="devserver", description=__doc__.split("\n")[0])
     parser.add_argument("config_uri", nargs="?", default="development.ini")
     args = parser.parse_args(argv)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop like Ctrl-C does
+    # Ctrl-C stops everything, even when started in the background (which ignores it)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
     setup_logging(args.config_uri)
     settings = dict(get_appsettings(args.config_uri))
