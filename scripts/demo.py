@@ -21,6 +21,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -131,10 +132,6 @@ def read_qr(png):
     return result.stdout.decode().strip()
 
 
-def money(text):
-    return Decimal(text)
-
-
 @dataclass
 class Story:
     """The purchase story. ``verification_link(email)`` returns the link of the newest
@@ -142,11 +139,11 @@ class Story:
 
     base_url: str
     stripe_url: str
-    verification_link: object
+    verification_link: Callable[[str], str]
     staff: dict = field(default_factory=lambda: {
         "employee": ("employee@example.com", DEMO_PASSWORD),
         "admin": ("admin@example.com", DEMO_PASSWORD)})
-    say: object = print
+    say: Callable[[str], None] = print
     poll_seconds: float = 60.0
     # what the story learns on its way
     email: str = field(default_factory=lambda: f"buyer-{uuid.uuid4().hex[:8]}@example.com")
@@ -194,10 +191,10 @@ class Story:
         guest.call("PATCH", f"/api/cart/item/{product['id']}", {"quantity": self.quantity},
                    headers=header)
         cart = guest.get_json("/api/cart", headers=header)["data"]
-        expected = money(product["final_price"]) * self.quantity
+        expected = Decimal(product["final_price"]) * self.quantity
         check([(i["product_id"], i["quantity"]) for i in cart["items"]]
               == [(product["id"], self.quantity)], f"the guest cart holds {cart['items']}")
-        check(money(cart["total"]) == expected, f"cart total {cart['total']} != {expected}")
+        check(Decimal(cart["total"]) == expected, f"cart total {cart['total']} != {expected}")
         self.results.update(guest_cart_id=cart_id, total=cart["total"])
         self.say(f"guest cart {cart_id}: {self.quantity} tickets, total {cart['total']}")
 
@@ -295,7 +292,7 @@ class Story:
         refunded = admin.call("POST", f"/api/payments/{payment['uuid']}/refund",
                               {"amount": amount}).json
         check(refunded["status"] == "partially_refunded"
-              and money(refunded["refunded_amount"]) == money(amount),
+              and Decimal(refunded["refunded_amount"]) == Decimal(amount),
               f"after refunding {amount}: {refunded}")
         invoice = admin.get_json(f"/api/payments/{payment['uuid']}")["invoice_filename"]
         self.results["refunded_invoice"] = admin.download(
@@ -313,7 +310,7 @@ class Story:
         lines = [line for line in report["data"] if line["payment_uuid"] == payment["uuid"]]
         check(len(lines) == 1 and lines[0]["quantity"] == self.quantity
               and lines[0]["status"] == "partially_refunded"
-              and money(lines[0]["refunded"]) == money(product["final_price"]),
+              and Decimal(lines[0]["refunded"]) == Decimal(product["final_price"]),
               f"the sales report shows {lines}")
         self.say(f"sales report: the line is there ({lines[0]['quantity']} tickets, "
                  f"refunded {lines[0]['refunded']}); totals {report['totals']}")
