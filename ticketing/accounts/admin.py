@@ -64,6 +64,10 @@ def get_user(request):
 
 
 def _other_active_admins(request, user):
+    """Count the other active admins, after locking every admin role row: two admins
+    demoting each other at once are serialized, so one of them stays admin."""
+    request.dbsession.execute(
+        select(UserRole.user_id).where(UserRole.role == "admin").with_for_update()).all()
     return request.dbsession.execute(
         select(func.count()).select_from(User).where(
             User.id != user.id, User.is_active.is_(True),

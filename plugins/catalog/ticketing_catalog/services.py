@@ -15,6 +15,7 @@ def product_info(product, locale):
         id=product.id,
         name=product.text(locale).name,
         unit_price=product.final_price,
+        list_price=product.price,
         stock=product.stock_quantity,
         category=product.category,
         starts_at=product.starts_at,
