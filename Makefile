@@ -34,10 +34,10 @@ i18n: $(STAMP)
 	    fi; done; done
 
 run: setup
-	$(BIN)/python -m ticketing.scripts.devserver development.ini
+	$(BIN)/python -m scripts.devserver development.ini
 
 demo: setup
-	$(BIN)/python -m ticketing.scripts.demo http://127.0.0.1:6543
+	$(BIN)/python -m scripts.demo http://127.0.0.1:6543
 
 test: setup
 	$(BIN)/python -m pytest

@@ -42,20 +42,21 @@ class World:
         }
 
 
-def add_paid_payment(db, registry, user, product, quantity=1):
-    """A paid card payment of ``user`` for ``quantity`` units of ``product`` (stock
-    taken), with its invoice row and a stored PDF. Its intent id is made up: the
-    suites refund it only beyond what remains, which is refused before Stripe."""
+def add_paid_payment(db, registry, user, product, quantity=1, provider="stripe"):
+    """A paid payment of ``user`` for ``quantity`` units of ``product`` (stock taken),
+    fulfilled: with its invoice row and a stored PDF. A card payment's intent id is made
+    up: the suites refund it only beyond what remains, which is refused before Stripe."""
     from ticketing_invoicing.models import Invoice
     from ticketing_payments.models import Payment, PaymentLine
 
-    total = product.final_price * quantity
+    price = product.final_price if provider == "stripe" else 0
+    total = price * quantity
     payment = Payment(
-        user_id=user.id, status="paid", provider="stripe", amount=total, currency="EUR",
-        locale="en", intent_id=f"pi_arranged_{uuid.uuid4().hex}", stock_held=True,
-        paid_at=utcnow(), fulfilled_at=utcnow(),
+        user_id=user.id, status="paid", provider=provider, amount=total, currency="EUR",
+        locale="en", stock_held=True, paid_at=utcnow(), fulfilled_at=utcnow(),
+        intent_id=f"pi_arranged_{uuid.uuid4().hex}" if provider == "stripe" else None,
         lines=[PaymentLine(product_id=product.id, name="Concert", quantity=quantity,
-                           list_price=product.price, unit_price=product.final_price,
+                           list_price=max(product.price, price), unit_price=price,
                            line_total=total)])
     product.stock_quantity -= quantity
     db.add(payment)
@@ -70,16 +71,17 @@ def add_paid_payment(db, registry, user, product, quantity=1):
 
 
 def add_ticket(db, registry, user, product, payment=None, **columns):
-    """A ticket row of ``user`` (of ``payment``, if given) with a stored PDF and QR file
-    (bytes are placeholders: these suites test access, the tickets suite the files)."""
+    """A ticket row of ``user``, of ``payment`` (else of a paid free payment of its own),
+    with a stored PDF and QR file (bytes are placeholders: these suites test access,
+    the tickets suite tests the files and the paid pipeline)."""
     from ticketing_tickets.models import Ticket
 
+    if payment is None:
+        payment, _invoice = add_paid_payment(db, registry, user, product, provider="free")
     storage = registry["storage"]
     values = {
         "token": uuid.uuid4(), "status": "issued", "user_id": user.id,
-        "payment_id": payment.id if payment else 1,
-        "payment_uuid": payment.uuid if payment else str(uuid.uuid4()),
-        "product_id": product.id,
+        "payment_id": payment.id, "payment_uuid": payment.uuid, "product_id": product.id,
         "number": 1, "locale": "en", "holder": user.name, "event_names": {"en": "Concert"},
         "starts_at": product.starts_at, "timezone": "UTC", "venue": product.venue,
         "pdf_name": storage.save(b"%PDF-1.4 placeholder", "pdf"),

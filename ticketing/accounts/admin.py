@@ -59,6 +59,7 @@ def _user(request):
 @user_item.get(schema=UserPath(), permission=Perm.USERS_ADMIN, operation_id="get_user",
                tags=TAGS, response_schemas=USER)
 def get_user(request):
+    """One user (admin)."""
     return user_json(_user(request))
 
 
