@@ -100,6 +100,9 @@ class PaymentBody(colander.MappingSchema):
     invoice_filename = _string("Invoice PDF (GET /api/invoices/{filename}); null until "
                                "paid, and in the admin list", nullable=True)
     tickets = Tickets(description="Tickets (see GET /api/tickets/user), empty until paid")
+    documents_ready = colander.SchemaNode(
+        colander.Boolean(), description="True once the invoice, the tickets and the order "
+        "e-mail exist (a moment after paid, made by a background task): poll until it is")
 
 
 class AdminPayment(PaymentBody):

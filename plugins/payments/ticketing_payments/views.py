@@ -47,6 +47,7 @@ def payment_body(payment):
         "currency": payment.currency, "created_at": iso(payment.created_at),
         "paid_at": iso(payment.paid_at) if payment.status in SOLD_STATUSES else None,
         "lines": [line_body(line) for line in payment.lines],
+        "documents_ready": payment.fulfilled_at is not None,
         "invoice_filename": None, "tickets": [],
     }
 

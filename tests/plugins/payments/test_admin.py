@@ -16,7 +16,7 @@ def test_a_customer_reads_only_their_own_payment(app, auth, make_user, admin, cu
     seen_by_admin = app.get(f"/api/payments/{created['uuid']}", headers=auth(admin)).json
 
     assert own["status"] == "paid" and own["paid_at"] is not None
-    assert own["invoice_filename"].endswith(".pdf")
+    assert own["invoice_filename"].endswith(".pdf") and own["documents_ready"] is True
     assert other["code"] == "payment_not_found"
     assert seen_by_admin == own
     app.get("/api/payments/not-a-uuid", headers=auth(customer), status=404)
@@ -28,6 +28,8 @@ def test_admin_lists_payments_with_filters(app, auth, make_user, admin, customer
     other = make_user()
     fill_cart(app, auth(other), product, 2)
     pending = checkout(app, auth(other))
+    assert app.get(f"/api/payments/{pending['uuid']}", headers=auth(other)).json[
+        "documents_ready"] is False
     headers = auth(admin)
     today = date.today().isoformat()
 
