@@ -1,0 +1,126 @@
+"""The statements each hot endpoint sends, counted: the benchmark's figures (bench/)
+rest on them. A count that grows with the data (N+1) or by one more round trip fails
+here first."""
+import uuid
+from contextlib import contextmanager
+from itertools import count
+
+import pytest
+from sqlalchemy import event
+
+from ticketing.db import utcnow
+from ticketing_tickets.models import Ticket
+from tests.plugins.catalog.factories import create_product
+
+TICKET_NUMBERS = count(1)
+
+
+@pytest.fixture
+def statements(app):
+    """``with statements() as sent:`` → the SQL the app sent inside the block."""
+    engine = app.app.registry["db_engine"]
+
+    @contextmanager
+    def recording():
+        sent = []
+
+        def record(_conn, _cursor, statement, _params, _context, _many):
+            sent.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield sent
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return recording
+
+
+@pytest.fixture
+def products(db):
+    return [create_product(db, stock_quantity=50) for _ in range(25)]
+
+
+def guest_cart(app, products, lines):
+    cart_id = app.get("/api/cart").json["meta"]["guest_cart_id"]
+    headers = {"X-Guest-Cart-ID": cart_id}
+    for product in products[:lines]:
+        app.patch_json(f"/api/cart/item/{product.id}", {"quantity": 1}, headers=headers)
+    return headers
+
+
+def new_ticket(db, user, status="issued"):
+    ticket = Ticket(
+        token=uuid.uuid4(), status=status, user_id=user.id, payment_id=next(TICKET_NUMBERS),
+        payment_uuid=str(uuid.uuid4()), product_id=1, number=1, locale="en",
+        holder="Alex Example", event_names={"en": "Gala"}, starts_at=utcnow(),
+        timezone="Europe/Berlin", venue="Hall", pdf_name=f"{uuid.uuid4().hex}.pdf",
+        qr_name=f"{uuid.uuid4().hex}.png",
+        used_at=utcnow() if status == "used" else None,
+    )
+    db.add(ticket)
+    db.commit()
+    return ticket
+
+
+@pytest.mark.parametrize("per_page", [3, 20])
+def test_product_list_sends_the_same_statements_for_any_page_size(app, products, statements,
+                                                                  per_page):
+    with statements() as sent:
+        page = app.get(f"/api/products?per_page={per_page}",
+                       headers={"Accept-Language": "de"}).json
+    assert len(page["data"]) == per_page
+    assert page["meta"]["total"] == 25
+    assert len(sent) == 3
+
+
+@pytest.mark.parametrize("lines", [1, 5])
+def test_guest_cart_get_sends_the_same_statements_for_any_number_of_lines(
+        app, products, statements, lines):
+    headers = guest_cart(app, products, lines)
+    with statements() as sent:
+        body = app.get("/api/cart", headers=headers).json
+    assert len(body["data"]["items"]) == lines
+    assert len(sent) == 3
+
+
+@pytest.mark.parametrize("lines", [1, 5])
+def test_guest_cart_patch_statements(app, products, statements, lines):
+    headers = guest_cart(app, products, lines)
+    with statements() as sent:
+        body = app.patch_json(f"/api/cart/item/{products[0].id}", {"quantity": 3},
+                              headers=headers).json
+    assert body["data"]["items"][0]["quantity"] == 3
+    assert len(sent) == 7
+
+
+def test_user_cart_patch_statements(app, products, statements, make_user, auth):
+    headers = auth(make_user())
+    app.patch_json(f"/api/cart/item/{products[1].id}", {"quantity": 1}, headers=headers)
+    with statements() as sent:
+        body = app.patch_json(f"/api/cart/item/{products[0].id}", {"quantity": 2},
+                              headers=headers).json
+    assert [item["quantity"] for item in body["data"]["items"]] == [2, 1]
+    assert len(sent) == 10
+
+
+@pytest.fixture
+def employee(make_user, auth):
+    return auth(make_user(roles=("employee",)))
+
+
+def test_scan_post_of_a_fresh_ticket_statements(app, db, make_user, employee, statements):
+    ticket = new_ticket(db, make_user())
+    with statements() as sent:
+        body = app.post(f"/api/tickets/scan/{ticket.token}", headers=employee).json
+    assert body["data"]["status"] == "used"
+    assert len(body["data"]["scans"]) == 1
+    assert len(sent) == 8
+
+
+def test_scan_post_of_a_used_ticket_statements(app, db, make_user, employee, statements):
+    ticket = new_ticket(db, make_user(), status="used")
+    with statements() as sent:
+        body = app.post(f"/api/tickets/scan/{ticket.token}", headers=employee, status=409).json
+    assert body["code"] == "already_used"
+    assert len(sent) == 4
