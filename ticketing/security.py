@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from pyramid.security import Allowed, Denied
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from .db import utcnow
 from .models import ROLES, AuthToken, User
@@ -92,8 +93,9 @@ class TokenSecurityPolicy:
         row = request.dbsession.execute(
             select(AuthToken.digest, User)
             .join(User, AuthToken.user_id == User.id)
+            .options(joinedload(User.role_rows))  # the roles in the same statement
             .where(AuthToken.digest == digest(token), AuthToken.expires_at > utcnow())
-        ).first()
+        ).unique().first()
         if row is None or not row.User.is_active:
             return None
         request.token_digest = row.digest

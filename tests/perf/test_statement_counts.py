@@ -101,7 +101,7 @@ def test_user_cart_patch_statements(app, products, statements, make_user, auth):
         body = app.patch_json(f"/api/cart/item/{products[0].id}", {"quantity": 2},
                               headers=headers).json
     assert [item["quantity"] for item in body["data"]["items"]] == [2, 1]
-    assert len(sent) == 10
+    assert len(sent) == 9
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_scan_post_of_a_fresh_ticket_statements(app, db, make_user, employee, st
         body = app.post(f"/api/tickets/scan/{ticket.token}", headers=employee).json
     assert body["data"]["status"] == "used"
     assert len(body["data"]["scans"]) == 1
-    assert len(sent) == 8
+    assert len(sent) == 7
 
 
 def test_scan_post_of_a_used_ticket_statements(app, db, make_user, employee, statements):
@@ -123,4 +123,4 @@ def test_scan_post_of_a_used_ticket_statements(app, db, make_user, employee, sta
     with statements() as sent:
         body = app.post(f"/api/tickets/scan/{ticket.token}", headers=employee, status=409).json
     assert body["code"] == "already_used"
-    assert len(sent) == 4
+    assert len(sent) == 3
