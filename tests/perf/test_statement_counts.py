@@ -115,7 +115,7 @@ def test_scan_post_of_a_fresh_ticket_statements(app, db, make_user, employee, st
         body = app.post(f"/api/tickets/scan/{ticket.token}", headers=employee).json
     assert body["data"]["status"] == "used"
     assert len(body["data"]["scans"]) == 1
-    assert len(sent) == 7
+    assert len(sent) == 5
 
 
 def test_scan_post_of_a_used_ticket_statements(app, db, make_user, employee, statements):

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from ticketing.api import Service, response
 from ticketing.errors import APIError
+from ticketing.models import User, display_name
 
 from . import TICKETS_SCAN
 from .models import Scan
@@ -63,8 +64,10 @@ def isoformat(moment):
 
 def gate_body(request, ticket):
     scans = request.dbsession.execute(
-        select(Scan).where(Scan.ticket_id == ticket.id).order_by(Scan.id)
-    ).scalars()
+        select(Scan.scanned_at, User.first_name, User.last_name)
+        .outerjoin(User, Scan.scanned_by_id == User.id)
+        .where(Scan.ticket_id == ticket.id).order_by(Scan.id)
+    )
     return {"data": {
         "id": ticket.id, "token": ticket.token, "status": ticket.status,
         "holder": ticket.holder, "product_id": ticket.product_id,
@@ -73,7 +76,8 @@ def gate_body(request, ticket):
                   "venue": ticket.venue},
         "used_at": isoformat(ticket.used_at), "used_by": ticket.used_by,
         "scans": [{"scanned_at": isoformat(row.scanned_at),
-                   "scanned_by": row.scanned_by.name if row.scanned_by else None}
+                   "scanned_by": None if row.first_name is None
+                   else display_name(row.first_name, row.last_name)}
                   for row in scans],
     }}
 
