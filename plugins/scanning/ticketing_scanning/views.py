@@ -1,7 +1,7 @@
 """The gate: look a ticket up by the token in its QR code, and admit it once."""
 import colander
 from pyramid.i18n import TranslationStringFactory
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ticketing.api import Service, response
 from ticketing.errors import APIError
@@ -62,12 +62,16 @@ def isoformat(moment):
     return moment.isoformat() if moment is not None else None
 
 
+# built once: a scan only binds the ticket's id
+SCANS = (
+    select(Scan.scanned_at, User.first_name, User.last_name)
+    .outerjoin(User, Scan.scanned_by_id == User.id)
+    .where(Scan.ticket_id == bindparam("ticket_id")).order_by(Scan.id)
+)
+
+
 def gate_body(request, ticket):
-    scans = request.dbsession.execute(
-        select(Scan.scanned_at, User.first_name, User.last_name)
-        .outerjoin(User, Scan.scanned_by_id == User.id)
-        .where(Scan.ticket_id == ticket.id).order_by(Scan.id)
-    )
+    scans = request.dbsession.execute(SCANS, {"ticket_id": ticket.id})
     return {"data": {
         "id": ticket.id, "token": ticket.token, "status": ticket.status,
         "holder": ticket.holder, "product_id": ticket.product_id,

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import qrcode
 from babel.dates import format_date, format_time
 from pyramid.i18n import TranslationStringFactory
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from ticketing.db import mark_changed, utcnow
 from ticketing.errors import APIError
@@ -137,17 +137,29 @@ def change_status(request, ticket, new_status):
     return ticket
 
 
+# The gate's statements, built once: a scan only binds values.
+ADMIT = (
+    update(Ticket).where(Ticket.token == bindparam("scanned_token"), Ticket.status == "issued")
+    .values(status="used", used_at=bindparam("scanned_at"), used_by_id=bindparam("scanner_id"))
+    .execution_options(synchronize_session=False)
+)
+GATE_VIEW = (
+    select(Ticket.id, Ticket.token, Ticket.status, Ticket.holder, Ticket.product_id,
+           Ticket.payment_uuid, Ticket.event_names, Ticket.starts_at, Ticket.venue,
+           Ticket.used_at, User.first_name, User.last_name)
+    .outerjoin(User, Ticket.used_by_id == User.id)
+    .where(Ticket.token == bindparam("token"))
+)
+
+
 def mark_used(request, token, user):
     """The gate's one conditional update: ``issued`` → ``used``."""
     token = parse_token(token)
     if token is None:
         return False
     session = request.dbsession
-    result = session.execute(
-        update(Ticket).where(Ticket.token == token, Ticket.status == "issued")
-        .values(status="used", used_at=utcnow(), used_by_id=user.id)
-        .execution_options(synchronize_session=False)
-    )
+    result = session.execute(ADMIT, {"scanned_token": token, "scanned_at": utcnow(),
+                                    "scanner_id": user.id})
     mark_changed(session)
     return result.rowcount == 1
 
@@ -158,13 +170,7 @@ def ticket_info(request, token):
     token = parse_token(token)
     if token is None:
         return None
-    row = request.dbsession.execute(
-        select(Ticket.id, Ticket.token, Ticket.status, Ticket.holder, Ticket.product_id,
-               Ticket.payment_uuid, Ticket.event_names, Ticket.starts_at, Ticket.venue,
-               Ticket.used_at, User.first_name, User.last_name)
-        .outerjoin(User, Ticket.used_by_id == User.id)
-        .where(Ticket.token == token)
-    ).one_or_none()
+    row = request.dbsession.execute(GATE_VIEW, {"token": token}).one_or_none()
     if row is None:
         return None
     return TicketInfo(
