@@ -31,15 +31,33 @@ def children(pid):
 
 
 def tree_cpu(pid):
-    """CPU seconds used so far by ``pid`` and its children (a gunicorn master and its
-    workers)."""
-    return sum(stat[2] for p in (pid, *children(pid)) if (stat := _stat(p)) is not None)
+    """``{pid: CPU seconds so far}`` of ``pid`` and its children (a gunicorn master and
+    its workers)."""
+    return {p: stat[2] for p in (pid, *children(pid)) if (stat := _stat(p)) is not None}
 
 
-def postgres_cpu():
-    """CPU seconds used so far by every PostgreSQL process (backends and the writers
-    their work causes: WAL writer, checkpointer)."""
-    return sum(cpu for _pid, (command, _parent, cpu) in _all() if command == "postgres")
+def postgres_cpu(database):
+    """``{pid: CPU seconds so far}`` of the PostgreSQL backends connected to
+    ``database`` (their title reads ``postgres: <cluster>: <user> <database> <client>``).
+    Other databases' backends and the cluster's shared writers are left out: the
+    machine may be running other work."""
+    found = {}
+    for pid, (command, _parent, cpu) in _all():
+        if command != "postgres":
+            continue
+        try:
+            title = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if f" {database} " in title.replace("\0", " "):
+            found[pid] = cpu
+    return found
+
+
+def used(before, after):
+    """CPU seconds used between two snapshots; a process that started in between counts
+    whole, one that ended in between is lost (never a negative figure)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 def rss_mib(pid):

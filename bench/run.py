@@ -108,7 +108,7 @@ class Server:
         return sorted(procstat.children(self.process.pid))
 
     def cpu(self):
-        return procstat.tree_cpu(self.process.pid)
+        return procstat.tree_cpu(self.process.pid)  # {pid: seconds}
 
     def rss(self):
         return {pid: round(procstat.rss_mib(pid), 1) for pid in self.workers()}
@@ -151,9 +151,10 @@ def wrk(server, script, env, seconds, connections=16):
 
 
 def measure(server, scenario):
-    cpu_before, pg_before = server.cpu(), procstat.postgres_cpu()
+    cpu_before, pg_before = server.cpu(), procstat.postgres_cpu(DATABASE)
     figures = wrk(server, scenario.script, scenario.env, scenario.seconds)
-    cpu, pg = server.cpu() - cpu_before, procstat.postgres_cpu() - pg_before
+    cpu = procstat.used(cpu_before, server.cpu())
+    pg = procstat.used(pg_before, procstat.postgres_cpu(DATABASE))
     answered = max(sum(figures["statuses"].values()), 1)
     figures.update(
         server_cpu_ms=round(cpu * 1000 / answered, 2),
@@ -200,14 +201,21 @@ def pdf_figures():
     return json.loads(output.strip().splitlines()[-1])
 
 
-def argon2_cost():
+def app_settings():
     from pyramid.paster import get_appsettings
 
     from ticketing.settings import CORE_SETTINGS, parse_settings
 
-    settings = parse_settings(get_appsettings(str(HERE / "bench.ini")), CORE_SETTINGS)
+    return parse_settings(get_appsettings(str(HERE / "bench.ini")), CORE_SETTINGS)
+
+
+def argon2_cost():
+    settings = app_settings()
     return {key: settings[f"ticketing.argon2.{key}"]
             for key in ("time_cost", "memory_cost", "parallelism")}
+
+
+DATABASE = app_settings()["sqlalchemy.url"].rsplit("/", 1)[1]
 
 
 # -- report --------------------------------------------------------------------------------
