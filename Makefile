@@ -6,7 +6,7 @@ PLUGINS := catalog cart payments invoicing tickets scanning
 DOMAINS := ticketing:ticketing $(foreach p,$(PLUGINS),ticketing_$(p):plugins/$(p)/ticketing_$(p))
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run demo test test-sqlite i18n i18n-compile bench fuzz worker clean
+.PHONY: setup run demo test test-sqlite i18n i18n-compile bench fuzz soak audit worker clean
 
 setup: $(STAMP) i18n-compile
 
@@ -34,13 +34,27 @@ i18n: $(STAMP)
 	    fi; done; done
 
 run: setup
-	$(BIN)/python -m ticketing.scripts.devserver development.ini
+	$(BIN)/python -m scripts.devserver development.ini
 
 demo: setup
-	$(BIN)/python -m ticketing.scripts.demo http://127.0.0.1:6543
+	$(BIN)/python -m scripts.demo http://127.0.0.1:6543
 
 test: setup
 	$(BIN)/python -m pytest
+
+# The contract fuzzer, longer than in `make test` (FUZZ_EXAMPLES per operation and mode).
+FUZZ_EXAMPLES ?= 200
+fuzz: setup
+	TICKETING_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/security/test_fuzz.py
+
+# Mixed load against gunicorn + PostgreSQL + a worker: SOAK_MINUTES (default 10).
+SOAK_MINUTES ?= 10
+soak: setup
+	$(BIN)/python scripts/soak.py --minutes $(SOAK_MINUTES)
+
+# Known vulnerabilities in the installed dependencies (pip-audit; needs PyPI's JSON API).
+audit: setup
+	$(BIN)/python scripts/audit.py
 
 test-sqlite: setup
 	TICKETING_TEST_DB=sqlite $(BIN)/python -m pytest

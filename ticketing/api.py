@@ -12,6 +12,7 @@ from cornice_swagger.converters.schema import (
     IntegerTypeConverter,
     ObjectTypeConverter,
     StringTypeConverter,
+    TypeConversionDispatcher,
 )
 
 from .errors import APIError
@@ -246,7 +247,19 @@ class DecimalStringConverter(StringTypeConverter):
 _PATTERN = re.compile(r"\{(\w+):[^{}]*\}")  # a route placeholder with a regex: {id:\d+}
 
 
+class NullableAwareDispatcher(TypeConversionDispatcher):
+    """A response field declared ``nullable=True`` (``SchemaNode(..., nullable=True)``)
+    may be ``null``; Swagger 2 says so with ``x-nullable``."""
+
+    def __call__(self, schema_node):
+        converted = super().__call__(schema_node)
+        if getattr(schema_node, "nullable", False):
+            converted["x-nullable"] = True
+        return converted
+
+
 class OpenAPIGenerator(CorniceSwagger):
+    type_converter = NullableAwareDispatcher
     custom_type_converters = {
         StrictMappingType: StrictObjectConverter,
         WholeNumber: IntegerTypeConverter,

@@ -44,7 +44,9 @@ def utcnow():
 
 
 def make_engine(settings):
-    engine = engine_from_config(settings, "sqlalchemy.")
+    # pre-ping: a connection that died in the pool (database restarted) is replaced
+    # before use instead of failing the request that drew it
+    engine = engine_from_config(settings, "sqlalchemy.", pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
@@ -81,6 +83,9 @@ def _dbsession(request):
 def includeme(config):
     settings = config.get_settings()
     settings["tm.manager_hook"] = "pyramid_tm.explicit_manager"
+    # pyramid_tm would look the user up (a query) above the exception views: with the
+    # database down that error escaped the JSON envelope as a bare server 500
+    settings["tm.annotate_user"] = False
     config.include("pyramid_tm")  # one transaction per request, committed on success
     config.include("pyramid_retry")  # replays requests on serialization failures
     engine = make_engine(settings)

@@ -6,11 +6,17 @@ from pyramid.httpexceptions import HTTPException, HTTPForbidden, HTTPNotFound, H
 from pyramid.exceptions import URLDecodeError
 from pyramid.response import Response
 from pyramid.view import exception_view_config
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .i18n import _
 
 log = logging.getLogger(__name__)
+
+
+def route_of(request):
+    """What a log line names a request by: its route, never its path (e-mail link paths
+    carry tokens)."""
+    return request.matched_route.name if request.matched_route else "-"
 
 DEFAULTS = {
     400: ("bad_request", _("The request is malformed.")),
@@ -100,8 +106,15 @@ def undecodable_url_view(exc, request):
 @exception_view_config(IntegrityError)
 def integrity_error_view(exc, request):
     """A unique or foreign-key violation raised by a concurrent request (often at commit)."""
-    log.info("integrity error on %s: %s", request.path, exc.orig)
+    log.info("integrity error on %s: %s", route_of(request), exc.orig)
     return json_error(request, 409, *DEFAULTS[409])
+
+
+@exception_view_config(OperationalError)
+def database_unavailable_view(exc, request):
+    """The database refused or dropped the connection (restart, failover, network)."""
+    log.warning("database unavailable on %s: %s", route_of(request), exc.orig)
+    return json_error(request, 503, *DEFAULTS[503], headers={"Retry-After": "5"})
 
 
 @exception_view_config(Exception)

@@ -118,8 +118,9 @@ def ticketing_ticket_used(request, token, user):
 # A ``payment`` passed to these hooks offers at least: ``id``, ``uuid`` (str), ``user``
 # (ticketing.models.User), ``user_id``, ``status``, ``amount``, ``refunded_amount`` and
 # ``currency`` (cents, ISO code), ``locale`` (the buyer's), ``created_at``, ``paid_at``,
-# and ``lines``, each with ``product_id``, ``name``, ``quantity``, ``unit_price`` and
-# ``line_total`` (cents). A ``refund`` offers ``id``, ``amount``, ``created_at``.
+# and ``lines``, each with ``product_id``, ``name``, ``quantity``, ``list_price`` (before
+# the sale), ``unit_price`` and ``line_total`` (cents), and ``refunds`` (completed, oldest
+# first). A ``refund`` offers ``id``, ``amount``, ``created_at``.
 
 
 @hookspec
@@ -145,6 +146,13 @@ def ticketing_payment_refunded(request, payment, refund):
 @hookspec
 def ticketing_payment_failed(request, payment):
     """A pending payment failed, was cancelled or expired; its stock is released."""
+
+
+@hookspec
+def ticketing_payment_documents(request, payment):
+    """The buyer or an admin reads a paid payment. Return a dict of the documents the
+    plugin made for it, merged into the payment resource (``{"invoice_filename": ...}``,
+    ``{"tickets": [...]}``), or ``None``."""
 
 
 @hookspec

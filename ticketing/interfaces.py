@@ -14,6 +14,7 @@ class ProductInfo:
     venue: str = ""
     timezone: str = "UTC"
     names: dict = field(default_factory=dict)  # {locale: name}
+    list_price: int | None = None  # cents before the sale (None: same as unit_price)
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,8 @@ def send_mail(self, message_id):
             retry = error
         else:
             row.sent_at = utcnow()
+            # the bodies carry one-time links (reset, verification): keep them no longer
+            row.text_body = row.html_body = ""
             return
     raise self.retry(exc=retry, countdown=min(600, 2 ** self.request.retries * 5))
 

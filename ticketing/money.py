@@ -6,6 +6,8 @@ import colander
 from .i18n import _
 
 CENT = Decimal("0.01")
+MAX_CENTS = 2**31 - 1  # money columns are 32-bit integers
+MAX_AMOUNT = Decimal(MAX_CENTS) / 100
 
 
 def effective_unit_price(price_cents, sale):
@@ -31,8 +33,9 @@ def parse_amount(value):
         raise ValueError("not a number") from None
     if not number.is_finite():
         raise ValueError("not a number")
-    if number != number.quantize(CENT) or abs(number) >= Decimal("1e10"):
-        raise ValueError("too precise or too large")
+    # the size first: quantizing a number of more than 28 digits raises InvalidOperation
+    if abs(number) > MAX_AMOUNT or number != number.quantize(CENT):
+        raise ValueError("too large or too precise")
     return int(number * 100)
 
 

@@ -1,5 +1,6 @@
 """Page-number pagination: ``?page=1&per_page=20`` → ``{"data": [...], "meta": {...}}``."""
 import math
+from datetime import datetime, time, timedelta, timezone
 
 import colander
 from sqlalchemy import func, select
@@ -22,6 +23,36 @@ class PageParams(colander.MappingSchema):
         min_err=_("Must be 1 or more."), max_err=_("Must be at most 100.")),
         description="Items per page, at most 100.",
     )
+
+
+class PageMeta(colander.MappingSchema):
+    """The ``meta`` of a list response (for response schemas)."""
+
+    page = colander.SchemaNode(colander.Integer())
+    per_page = colander.SchemaNode(colander.Integer())
+    total = colander.SchemaNode(colander.Integer())
+    last_page = colander.SchemaNode(colander.Integer())
+
+
+class DatedPageParams(PageParams):
+    """``PageParams`` plus an inclusive range of days (UTC), for lists of dated rows."""
+
+    date_from = colander.SchemaNode(colander.Date(), missing=colander.drop,
+                                    description="From this day (UTC), YYYY-MM-DD.")
+    date_to = colander.SchemaNode(colander.Date(), missing=colander.drop,
+                                  description="Up to and including this day (UTC), YYYY-MM-DD.")
+
+
+def within_days(statement, column, query):
+    """Restrict ``statement`` to rows whose ``column`` falls in the validated
+    ``date_from``..``date_to`` of :class:`DatedPageParams`."""
+    if query.get("date_from"):
+        start = datetime.combine(query["date_from"], time(), tzinfo=timezone.utc)
+        statement = statement.where(column >= start)
+    if query.get("date_to"):
+        end = datetime.combine(query["date_to"] + timedelta(days=1), time(), tzinfo=timezone.utc)
+        statement = statement.where(column < end)
+    return statement
 
 
 def paginate(dbsession, statement, page, per_page, serialize, scalars=True, params=None):

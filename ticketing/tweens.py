@@ -3,6 +3,7 @@ and security headers."""
 import re
 import uuid
 
+from pyramid.exceptions import ConfigurationError
 from pyramid.response import Response
 from pyramid.tweens import INGRESS
 
@@ -31,6 +32,8 @@ def api_tween_factory(handler, registry):
     settings = registry.settings
     max_body = settings["ticketing.max_body_bytes"]
     origins = set(settings["ticketing.cors_origins"])
+    if "*" in origins:  # credentials (bearer tokens) are allowed: name the origins
+        raise ConfigurationError("ticketing.cors_origins: '*' is not allowed; list the origins")
 
     def tween(request):
         origin = request.headers.get("Origin")

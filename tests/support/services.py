@@ -6,6 +6,7 @@ import shutil
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from aiosmtpd.controller import Controller
 from waitress.server import create_server
@@ -87,3 +88,15 @@ def require_tool(name):
     if path is None:
         raise AssertionError(f"{name} is not installed: run `make setup` (scripts/system-deps.sh)")
     return path
+
+
+def in_parallel(calls):
+    """Run the calls on threads released together by a barrier; their results."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        barrier.wait()
+        return call()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))

@@ -59,14 +59,21 @@ def _user(request):
 @user_item.get(schema=UserPath(), permission=Perm.USERS_ADMIN, operation_id="get_user",
                tags=TAGS, response_schemas=USER)
 def get_user(request):
+    """One user (admin)."""
     return user_json(_user(request))
 
 
-def _other_active_admins(request, user):
+def _lock_admin_roles(request):
+    """Lock every admin role row: concurrent role changes run one after the other, so
+    the check after the change sees what the other committed."""
+    request.dbsession.execute(
+        select(UserRole.user_id).where(UserRole.role == "admin").with_for_update()).all()
+
+
+def _active_admins(request):
     return request.dbsession.execute(
         select(func.count()).select_from(User).where(
-            User.id != user.id, User.is_active.is_(True),
-            User.role_rows.any(UserRole.role == "admin"))
+            User.is_active.is_(True), User.role_rows.any(UserRole.role == "admin"))
     ).scalar_one()
 
 
@@ -76,11 +83,9 @@ def update_user(request):
     """Change the name, language, roles, active state; ``twofa_enabled: false`` turns
     2FA off. The last active admin keeps the role, and nobody deactivates themselves;
     a deactivated user's sessions end at once."""
+    _lock_admin_roles(request)
     user = _user(request)
     body = request.validated["body"]
-    if "admin" in user.roles and "admin" not in body.get("roles", ["admin"]) \
-            and user.is_active and not _other_active_admins(request, user):
-        raise APIError(409, "last_admin", _("The last administrator keeps the admin role."))
     if body.get("is_active") is False and user is request.identity:
         raise APIError(409, "cannot_deactivate_self", _("You cannot deactivate your own account."))
     if "name" in body:
@@ -92,6 +97,8 @@ def update_user(request):
     for field, value in body.items():
         setattr(user, field, value)
     request.dbsession.flush()
+    if not _active_admins(request):  # the change is rolled back with the error
+        raise APIError(409, "last_admin", _("The last administrator keeps the admin role."))
     if not user.is_active:
         revoke_tokens(request.dbsession, user)
     return user_json(user)

@@ -4,7 +4,7 @@ import colander
 from ticketing.api import Request, StrictMapping, Text, text
 from ticketing.i18n import LOCALES, _
 from ticketing.models import ROLES
-from ticketing.pagination import PageParams
+from ticketing.pagination import PageMeta, PageParams
 
 MAX_PASSWORD = 256
 
@@ -215,7 +215,8 @@ class UserBody(colander.MappingSchema):
     roles = Roles()
     locale = colander.SchemaNode(colander.String())
     is_active = colander.SchemaNode(colander.Boolean())
-    email_verified_at = colander.SchemaNode(colander.DateTime(), description="null until verified")
+    email_verified_at = colander.SchemaNode(colander.DateTime(), nullable=True,
+                                            description="null until verified")
     twofa_enabled = colander.SchemaNode(colander.Boolean())
     created_at = colander.SchemaNode(colander.DateTime())
 
@@ -224,16 +225,9 @@ class UserList(colander.SequenceSchema):
     user = UserBody()
 
 
-class Meta(colander.MappingSchema):
-    page = colander.SchemaNode(colander.Integer())
-    per_page = colander.SchemaNode(colander.Integer())
-    total = colander.SchemaNode(colander.Integer())
-    last_page = colander.SchemaNode(colander.Integer())
-
-
 class UserPage(colander.MappingSchema):
     data = UserList()
-    meta = Meta()
+    meta = PageMeta()
 
 
 class MessageBody(colander.MappingSchema):

@@ -279,6 +279,7 @@ me = Service(name="accounts.me", path="/api/users/me", description="The logged-i
 @me.get(permission=Perm.AUTHENTICATED, operation_id="get_me", tags=TAGS,
         response_schemas={"200": response("The user", UserBody())})
 def get_me(request):
+    """The logged-in user, with ``twofa_enabled``."""
     return user_json(request.identity)
 
 

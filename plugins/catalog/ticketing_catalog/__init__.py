@@ -6,7 +6,7 @@ from ticketing import hookimpl
 from ticketing.settings import Setting
 
 from . import models  # noqa: F401  (tables join the metadata on import)
-from . import services
+from . import demo, services
 
 _ = TranslationStringFactory("ticketing_catalog")
 
@@ -45,6 +45,11 @@ def ticketing_migrations():
 @hookimpl
 def ticketing_configure(config):
     config.include("ticketing_catalog")
+
+
+@hookimpl
+def ticketing_demo_data(request):
+    demo.load(request.dbsession)
 
 
 @hookimpl

@@ -6,7 +6,7 @@ import colander
 from ticketing.api import Request, StrictMapping, WholeNumber, text
 from ticketing.i18n import LOCALES
 from ticketing.money import Amount, Fraction
-from ticketing.pagination import PageParams
+from ticketing.pagination import PageMeta, PageParams
 
 from . import _, as_timezone
 
@@ -156,13 +156,6 @@ class ProductOut(colander.MappingSchema):
 class AdminProductOut(ProductOut):
     translations = colander.SchemaNode(colander.Mapping(unknown="preserve"),
                                        description="{locale: {name, description}}")
-
-
-class PageMeta(colander.MappingSchema):
-    page = colander.SchemaNode(colander.Integer())
-    per_page = colander.SchemaNode(colander.Integer())
-    total = colander.SchemaNode(colander.Integer())
-    last_page = colander.SchemaNode(colander.Integer())
 
 
 class ProductList(colander.SequenceSchema):

@@ -13,9 +13,9 @@ SORT_COLUMNS = {"date": Product.starts_at, "price": Product.final_price}
 # Built once (the other plugins ask on every cart request): one row per product and
 # locale, plain columns, no entities.
 ACTIVE_PRODUCTS = (
-    select(Product.id, Product.final_price, Product.stock_quantity, Product.category,
-           Product.starts_at, Product.venue, Product.timezone, ProductTranslation.locale,
-           ProductTranslation.name)
+    select(Product.id, Product.price, Product.final_price, Product.stock_quantity,
+           Product.category, Product.starts_at, Product.venue, Product.timezone,
+           ProductTranslation.locale, ProductTranslation.name)
     .join(ProductTranslation, ProductTranslation.product_id == Product.id)
     .where(Product.id.in_(bindparam("ids", expanding=True)), Product.is_active.is_(True))
 )
@@ -34,8 +34,8 @@ def product_infos(dbsession, product_ids, locale):
     return {
         pid: ProductInfo(
             id=pid, name=in_locale(names[pid], locale), unit_price=row.final_price,
-            stock=row.stock_quantity, category=row.category, starts_at=row.starts_at,
-            venue=row.venue, timezone=row.timezone, names=names[pid],
+            list_price=row.price, stock=row.stock_quantity, category=row.category,
+            starts_at=row.starts_at, venue=row.venue, timezone=row.timezone, names=names[pid],
         )
         for pid, row in rows.items()
     }

@@ -24,14 +24,14 @@ scan = Service(name="scanning.scan", path="/api/tickets/scan/{token}",
 
 class EventBody(colander.MappingSchema):
     name = colander.SchemaNode(colander.String())
-    starts_at = colander.SchemaNode(colander.DateTime(), missing=colander.drop,
+    starts_at = colander.SchemaNode(colander.DateTime(), missing=colander.drop, nullable=True,
                                     description="null when the event has no date.")
     venue = colander.SchemaNode(colander.String())
 
 
 class ScanBody(colander.MappingSchema):
     scanned_at = colander.SchemaNode(colander.DateTime())
-    scanned_by = colander.SchemaNode(colander.String(), missing=colander.drop,
+    scanned_by = colander.SchemaNode(colander.String(), missing=colander.drop, nullable=True,
                                      description="Name; null if the account is gone.")
 
 
@@ -47,9 +47,9 @@ class GateTicket(colander.MappingSchema):
     product_id = colander.SchemaNode(colander.Integer())
     payment_uuid = colander.SchemaNode(colander.String())
     event = EventBody()
-    used_at = colander.SchemaNode(colander.DateTime(), missing=colander.drop,
+    used_at = colander.SchemaNode(colander.DateTime(), missing=colander.drop, nullable=True,
                                   description="null until admitted.")
-    used_by = colander.SchemaNode(colander.String(), missing=colander.drop,
+    used_by = colander.SchemaNode(colander.String(), missing=colander.drop, nullable=True,
                                   description="Who admitted it (name), or null.")
     scans = Scans(description="Admissions so far, oldest first.")
 

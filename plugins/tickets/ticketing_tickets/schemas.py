@@ -91,7 +91,7 @@ class IssueFreeTickets(Request):
 
 class EventBody(colander.MappingSchema):
     name = colander.SchemaNode(colander.String(), description="In the request's locale.")
-    starts_at = colander.SchemaNode(colander.DateTime(), missing=colander.drop,
+    starts_at = colander.SchemaNode(colander.DateTime(), missing=colander.drop, nullable=True,
                                     description="null when the event has no date.")
     timezone = colander.SchemaNode(colander.String(), description="The event's time zone.")
     venue = colander.SchemaNode(colander.String())
@@ -107,7 +107,7 @@ class TicketBody(colander.MappingSchema):
     payment_uuid = colander.SchemaNode(colander.String())
     holder = colander.SchemaNode(colander.String(), description="Name of the holder.")
     event = EventBody()
-    used_at = colander.SchemaNode(colander.DateTime(), missing=colander.drop,
+    used_at = colander.SchemaNode(colander.DateTime(), missing=colander.drop, nullable=True,
                                   description="null until admitted.")
     created_at = colander.SchemaNode(colander.DateTime())
 

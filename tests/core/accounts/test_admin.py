@@ -171,3 +171,42 @@ def test_an_employee_needs_a_free_address_and_all_fields(app, admin, make_user, 
                             headers=admin, status=422)
     assert sorted(missing.json["errors"]) == ["first_name", "last_name"]
     assert db.execute(select(User).where(User.email == "new@example.com")).first() is None
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(live_server, make_user, auth,
+                                                                 db):
+    import json
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from sqlalchemy import func, select
+
+    from ticketing.models import UserRole
+
+    first, second = make_user(roles=("admin",)), make_user(roles=("admin",))
+    headers = {user.id: {**auth(user), "Content-Type": "application/json"}
+               for user in (first, second)}
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def demote(actor, target):
+        request = urllib.request.Request(
+            f"{live_server.url}/api/users/{target.id}", method="PATCH",
+            data=json.dumps({"roles": ["customer"]}).encode(), headers=headers[actor.id])
+        barrier.wait()
+        try:
+            with urllib.request.urlopen(request) as response:
+                statuses.append(response.status)
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+
+    threads = [threading.Thread(target=demote, args=pair) for pair in ((first, second),
+                                                                        (second, first))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) in ([200, 403], [200, 409])  # the loser is no admin any more
+    admins = db.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == "admin"))
+    assert admins == 1

@@ -1,29 +1,15 @@
 """Requests changing one cart at once, on a live server: no duplicate line (which would
 fail on the (cart, product) key), no lost update."""
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 import requests
 from sqlalchemy import select
 
 from ticketing_cart.models import CartItem
 from tests.plugins.catalog.factories import create_product
+from tests.support.services import in_parallel
 
 THREADS = 8
 ROUNDS = 3  # the race is short: several rounds make a missing lock fail reliably
-
-
-def in_parallel(calls):
-    """Run the calls on threads released together by a barrier; their results."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 @pytest.fixture
