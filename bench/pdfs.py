@@ -41,11 +41,33 @@ def ticket_figures(registry):
             "qr_png": figures(lambda: qr_png(str(uuid.uuid4())))}
 
 
+def invoice_figures(registry):
+    """A paid payment of 5 lines, as the fulfilment task renders its invoice (the PDF
+    is written to the storage folder too)."""
+    from pyramid.scripting import prepare
+
+    from ticketing.models import User
+    from ticketing_invoicing.models import Invoice
+    from ticketing_invoicing.services import render_invoice
+    from ticketing_payments.models import Payment, PaymentLine
+
+    lines = [PaymentLine(product_id=n, name=f"Sommer Gala {n}", quantity=n, list_price=4500,
+                         unit_price=4050, line_total=4050 * n) for n in range(1, 6)]
+    buyer = User(email="buyer@bench.example", first_name="Alex", last_name="Buyer")
+    payment = Payment(uuid=str(uuid.uuid4()), user=buyer, status="paid", currency="EUR",
+                      locale="de", amount=sum(line.line_total for line in lines),
+                      refunded_amount=0, lines=lines, paid_at=datetime.now(timezone.utc))
+    invoice = Invoice(number="2026-000001", payment_uuid=payment.uuid, total=payment.amount,
+                      refunded_amount=0, currency="EUR", created_at=datetime.now(timezone.utc))
+    request = prepare(registry=registry)["request"]
+    return {"invoice_pdf": figures(lambda: render_invoice(request, invoice, payment))}
+
+
 def main(ini_path):
     from pyramid.paster import get_app
 
     registry = get_app(ini_path).registry
-    print(json.dumps(ticket_figures(registry)))
+    print(json.dumps({**ticket_figures(registry), **invoice_figures(registry)}))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Seed the benchmark database: drop and recreate it, migrate it like production, and
 fill it with COPY (not through the API): products in three locales, users sharing one
-precomputed Argon2 hash, login tokens, guest and user carts, issued and used tickets.
+precomputed Argon2 hash, login tokens, guest and user carts, paid payments with their
+invoices, and their issued and used tickets.
 
 Writes the identifiers the load scripts rotate through (tokens, cart ids, ticket
 tokens) as text files, one per line, into the data folder.
@@ -125,16 +126,39 @@ def seed(database_url, data_dir, argon2):
               for cid in (*guest_carts, *user_carts.values())
               for pid in rng.sample(active, 3)))
 
+        # every payment bought two tickets of one product; each has its invoice
+        payments = [(pay_id, str(uuid.uuid4()), rng.randint(1, SIZES["users"]),
+                     active[(pay_id - 1) % len(active)])
+                    for pay_id in range(1, SIZES["tickets"] // 2 + 1)]
+        prices = {row[0]: row[4] for row in product_rows}
+        list_prices = {row[0]: row[2] for row in product_rows}
+        copy(cursor, "payments_payment", ("id", "uuid", "user_id", "status", "provider",
+             "amount", "refunded_amount", "currency", "locale", "intent_id", "stock_held",
+             "created_at", "paid_at", "fulfilled_at"),
+             ((pay_id, pay_uuid, uid, "paid", "stripe", 2 * prices[pid], 0, "EUR", "de",
+               f"pi_bench_{pay_id}", True, now, now, now)
+              for pay_id, pay_uuid, uid, pid in payments))
+        copy(cursor, "payments_line", ("payment_id", "product_id", "name", "quantity",
+             "list_price", "unit_price", "line_total"),
+             ((pay_id, pid, names[pid]["de"], 2, list_prices[pid], prices[pid], 2 * prices[pid])
+              for pay_id, _uuid, _uid, pid in payments))
+        copy(cursor, "invoicing_invoice", ("number", "payment_id", "payment_uuid", "user_id",
+             "total", "refunded_amount", "currency", "filename", "created_at", "updated_at"),
+             ((f"{now.year}-{pay_id:06d}", pay_id, pay_uuid, uid, 2 * prices[pid], 0, "EUR",
+               uuid.uuid4().hex + ".pdf", now, now) for pay_id, pay_uuid, uid, pid in payments))
+        cursor.execute("INSERT INTO invoicing_counter (year, last) VALUES (%s, %s)",
+                       (now.year, len(payments)))
+
         ticket_tokens = [uuid.uuid4() for _ in range(SIZES["tickets"])]
         used = SIZES["tickets"] - SIZES["used_tickets"]
 
         def tickets():
             for index, token in enumerate(ticket_tokens):
-                pid = active[(index // 2) % len(active)]
+                pay_id, pay_uuid, uid, pid = payments[index // 2]
                 starts_at, venue = starts[pid]
                 is_used = index >= used
                 yield (index + 1, token, "used" if is_used else "issued",
-                       rng.randint(1, SIZES["users"]), index // 2 + 1, str(uuid.uuid4()), pid,
+                       uid, pay_id, pay_uuid, pid,
                        index % 2 + 1, "de", "Alex Buyer", json.dumps(names[pid]), starts_at,
                        starts_at.date(), "Europe/Berlin", venue, uuid.uuid4().hex + ".pdf",
                        uuid.uuid4().hex + ".png", now,
@@ -147,7 +171,8 @@ def seed(database_url, data_dir, argon2):
         copy(cursor, "scanning_scan", ("ticket_id", "scanned_by_id", "scanned_at"),
              ((index + 1, 1, now) for index in range(used, SIZES["tickets"])))
         for table, column in (("catalog_product", "id"), ("user", "id"),
-                              ("tickets_ticket", "id")):
+                              ("payments_payment", "id"), ("payments_line", "id"),
+                              ("invoicing_invoice", "id"), ("tickets_ticket", "id")):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
                            f"(SELECT max({column}) FROM \"{table}\"))")
     with psycopg.connect(conninfo, autocommit=True) as connection:
@@ -164,7 +189,8 @@ def seed(database_url, data_dir, argon2):
     }
     for name, values in files.items():
         (data_dir / name).write_text("".join(f"{value}\n" for value in values))
-    return {"password": PASSWORD, **SIZES, "translations": len(texts)}
+    return {"password": PASSWORD, **SIZES, "translations": len(texts),
+            "paid_payments": len(payments)}
 
 
 def main(ini_path, data_dir):
