@@ -12,6 +12,7 @@ import math
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -20,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import flash
 import procstat
 
 HERE = Path(__file__).resolve().parent
@@ -72,6 +74,8 @@ def scenarios(password):
                  expect=409, target=">= fresh"),
         Scenario("login (argon2)", "app", "login.lua",
                  {"BENCH_LOGINS": data("logins.txt"), "BENCH_PASSWORD": password}, seconds=6),
+        Scenario("payment creation", "app", "payment.lua",
+                 {"BENCH_TOKENS": data("user_tokens.txt")}, expect=201),
     ]
 
 
@@ -119,6 +123,21 @@ class Server:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+def start_localstripe(log):
+    """localstripe on the port bench.ini's ``ticketing.stripe.api_base`` names."""
+    port = int(app_settings()["ticketing.stripe.api_base"].rsplit(":", 1)[1])
+    process = subprocess.Popen([PYTHON, "-m", "localstripe", "--port", str(port), "--from-scratch"],
+                               cwd=RESULTS, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"localstripe did not start; see {RESULTS / 'servers.log'}")
 
 
 # -- wrk ----------------------------------------------------------------------------------
@@ -221,7 +240,14 @@ DATABASE = app_settings()["sqlalchemy.url"].rsplit("/", 1)[1]
 # -- report --------------------------------------------------------------------------------
 
 
-def verdicts(results, memory, pdfs, idle_rss):
+def flash_sale(sizes):
+    """Every flash buyer checks out at once (bench/flash.py)."""
+    tokens = Path(data("flash_tokens.txt")).read_text().split()
+    conninfo = app_settings()["sqlalchemy.url"].replace("postgresql+psycopg://", "postgresql://")
+    return flash.run(APP_PORT, tokens, conninfo, sizes["flash_product"])
+
+
+def verdicts(results, memory, pdfs, idle_rss, sale):
     """``{target: (met, figure)}`` for the targets this run measures."""
     floor = results["floor: 20 products (ORM)"]["rps"]
     ratio = {name: r["rps"] / floor for name, r in results.items()}
@@ -235,6 +261,14 @@ def verdicts(results, memory, pdfs, idle_rss):
                                   f"{repeat['rps']:.0f} vs {fresh['rps']:.0f} req/s"),
         "ticket PDF <= 35 ms median": (pdfs["ticket_pdf"]["median_ms"] <= 35,
                                        f"{pdfs['ticket_pdf']['median_ms']} ms"),
+        "invoice PDF <= 25 ms median": (pdfs["invoice_pdf"]["median_ms"] <= 25,
+                                        f"{pdfs['invoice_pdf']['median_ms']} ms"),
+        "flash sale: exactly the units sold, no 5xx, p99 <= 1 s": (
+            sale["units_held"] == sale["statuses"].get(201, 0) == 50 and sale["stock_left"] == 0
+            and sale["server_errors"] == 0 and sale["p99_ms"] <= 1000,
+            f"{sale['statuses'].get(201, 0)} paid of {sale['buyers']} buyers, "
+            f"{sale['units_held']} units held, stock {sale['stock_left']}, "
+            f"{sale['server_errors']} 5xx, p99 {sale['p99_ms']} ms"),
         "memory growth <= 10 % / 10k requests": (memory["max_growth_percent"] <= 10,
                                                  f"{memory['max_growth_percent']} %"),
         "idle worker RSS <= 150 MiB": (max(idle_rss.values()) <= 150,
@@ -270,6 +304,7 @@ def main():
     sizes = seed()
     print(json.dumps(sizes), flush=True)
     log = open(RESULTS / "servers.log", "w")
+    stripe = start_localstripe(log)
     app = Server("app", HERE / "bench.ini", APP_PORT, log)
     floor = Server("floor", HERE / "floor.ini", FLOOR_PORT, log)
     try:
@@ -288,28 +323,34 @@ def main():
             results[scenario.name] = {**measure(server, scenario), "target": scenario.target}
             print(f"  {scenario.name}: {results[scenario.name]['rps']:.1f} req/s", flush=True)
         rss_end = app.rss()
+        sale = flash_sale(sizes) if not options.only else None
+        if sale:
+            print(f"flash sale: {sale}", flush=True)
     finally:
         app.stop()
         floor.stop()
+        stripe.terminate()
+        stripe.wait()
     pdfs = pdf_figures()
     report = {
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count()}, "data": sizes, "argon2": argon2_cost(),
         "scenarios": results, "idle_rss_mib": idle_rss, "memory": memory,
-        "rss_after_all_mib": rss_end, "pdfs": pdfs,
+        "rss_after_all_mib": rss_end, "pdfs": pdfs, "flash_sale": sale,
         "seconds": round(time.monotonic() - started),
     }
     print()
     print(table(results))
     print(f"\nlogin: Argon2id {report['argon2']}")
     print(f"ticket PDF: median {pdfs['ticket_pdf']['median_ms']} ms (cold "
-          f"{pdfs['ticket_pdf']['cold_ms']} ms); QR PNG median {pdfs['qr_png']['median_ms']} ms")
+          f"{pdfs['ticket_pdf']['cold_ms']} ms); QR PNG median {pdfs['qr_png']['median_ms']} ms; "
+          f"invoice PDF (5 lines): median {pdfs['invoice_pdf']['median_ms']} ms")
     print(f"worker RSS: idle {idle_rss} MiB, growth over {memory['requests']} requests "
           f"{memory['max_growth_percent']} %, after all scenarios {rss_end} MiB")
     if not options.only:
         report["targets"] = {name: {"met": met, "figure": figure}
                              for name, (met, figure) in verdicts(results, memory, pdfs,
-                                                                 idle_rss).items()}
+                                                                 idle_rss, sale).items()}
         print("\ntargets:")
         for name, verdict in report["targets"].items():
             print(f"  {'met ' if verdict['met'] else 'MISS'}  {name}: {verdict['figure']}")

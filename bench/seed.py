@@ -37,7 +37,10 @@ DESCRIPTION = {
 }
 
 SIZES = {"products": 240, "inactive_products": 12, "users": 20_000, "employees": 4,
-         "user_tokens": 1_000, "guest_carts": 2_000, "tickets": 100_000, "used_tickets": 5_000}
+         "user_tokens": 1_000, "guest_carts": 2_000, "tickets": 100_000, "used_tickets": 5_000,
+         "flash_buyers": 200, "flash_units": 50}
+FLASH_PRODUCT = SIZES["products"]  # the last product: few units, each flash buyer wants one
+FLASH_BUYERS = range(1201, 1201 + SIZES["flash_buyers"])
 
 
 def digest(token):
@@ -72,7 +75,8 @@ def products(now, rng):
         final = int(price * (1 - sale) + 0.5)
         active = pid > SIZES["inactive_products"]
         starts = now + timedelta(days=rng.randrange(5, 365), hours=rng.randrange(17, 22))
-        rows.append((pid, rng.choice(CATEGORIES), price, sale, final, 1_000_000, "[]", active,
+        stock = SIZES["flash_units"] if pid == FLASH_PRODUCT else 1_000_000
+        rows.append((pid, rng.choice(CATEGORIES), price, sale, final, stock, "[]", active,
                      starts, rng.choice(VENUES), "Europe/Berlin", now, now))
         pick = rng.sample(range(len(WORDS["en"])), 2)
         for locale in LOCALES:
@@ -94,7 +98,7 @@ def seed(database_url, data_dir, argon2):
              "created_at", "updated_at"), product_rows)
         copy(cursor, "catalog_product_translation",
              ("product_id", "locale", "name", "description"), texts)
-        active = [row[0] for row in product_rows if row[7]]
+        active = [row[0] for row in product_rows if row[7] and row[0] != FLASH_PRODUCT]
         names = {pid: {} for pid in active}
         for pid, locale, name, _description in texts:
             if pid in names:
@@ -112,19 +116,21 @@ def seed(database_url, data_dir, argon2):
 
         token_users = range(101, 101 + SIZES["user_tokens"])
         tokens = {uid: f"bench-token-{uid}-{uuid.uuid4().hex}"
-                  for uid in (*employees, *token_users)}
+                  for uid in (*employees, *token_users, *FLASH_BUYERS)}
         copy(cursor, "auth_token", ("user_id", "digest", "created_at", "expires_at"),
              ((uid, digest(token), now, now + timedelta(days=7)) for uid, token in tokens.items()))
 
         guest_carts = [uuid.uuid4() for _ in range(SIZES["guest_carts"])]
         user_carts = {uid: uuid.uuid4() for uid in token_users}
+        flash_carts = {uid: uuid.uuid4() for uid in FLASH_BUYERS}
         copy(cursor, "cart_cart", ("id", "user_id", "created_at", "updated_at"),
              [(cid, None, now, now) for cid in guest_carts]
-             + [(cid, uid, now, now) for uid, cid in user_carts.items()])
+             + [(cid, uid, now, now) for uid, cid in (*user_carts.items(), *flash_carts.items())])
         copy(cursor, "cart_item", ("cart_id", "product_id", "quantity"),
-             ((cid, pid, rng.randint(1, 4))
+             [(cid, pid, rng.randint(1, 4))
               for cid in (*guest_carts, *user_carts.values())
-              for pid in rng.sample(active, 3)))
+              for pid in rng.sample(active, 3)]
+             + [(cid, FLASH_PRODUCT, 1) for cid in flash_carts.values()])
 
         # every payment bought two tickets of one product; each has its invoice
         payments = [(pay_id, str(uuid.uuid4()), rng.randint(1, SIZES["users"]),
@@ -186,11 +192,12 @@ def seed(database_url, data_dir, argon2):
         "fresh_tickets.txt": ticket_tokens[:used],
         "used_tickets.txt": ticket_tokens[used:],
         "logins.txt": [f"user{uid}@bench.example" for uid in range(2001, 4001)],
+        "flash_tokens.txt": [tokens[uid] for uid in FLASH_BUYERS],
     }
     for name, values in files.items():
         (data_dir / name).write_text("".join(f"{value}\n" for value in values))
     return {"password": PASSWORD, **SIZES, "translations": len(texts),
-            "paid_payments": len(payments)}
+            "paid_payments": len(payments), "flash_product": FLASH_PRODUCT}
 
 
 def main(ini_path, data_dir):
