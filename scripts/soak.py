@@ -84,8 +84,8 @@ class World:
             db.commit()
             self.products = [create_product(db, stock_quantity=50) for _ in range(10)]
             self.tickets = [str(add_ticket(db, registry, random.choice(self.customers)[0],
-                                           random.choice(self.products), payment_id=i).token)
-                            for i in range(300)]
+                                           random.choice(self.products)).token)
+                            for _ in range(300)]
         registry["db_engine"].dispose()
 
 

@@ -37,14 +37,21 @@ class World:
 
 
 def add_ticket(db, registry, user, product, **columns):
-    """A ticket row of ``user`` with a stored PDF and QR file (bytes are placeholders:
-    these suites test access, the tickets suite tests the files)."""
+    """A ticket row of ``user``, of a paid free payment, with a stored PDF and QR file
+    (bytes are placeholders: these suites test access, the tickets suite tests the
+    files and the paid pipeline)."""
+    from ticketing_payments.models import Payment
     from ticketing_tickets.models import Ticket
 
+    payment = Payment(user_id=user.id, status="paid", provider="free", amount=0,
+                      currency="EUR", locale="en", stock_held=True, paid_at=utcnow(),
+                      fulfilled_at=utcnow())
+    db.add(payment)
+    db.flush()
     storage = registry["storage"]
     values = {
         "token": uuid.uuid4(), "status": "issued", "user_id": user.id,
-        "payment_id": 1, "payment_uuid": str(uuid.uuid4()), "product_id": product.id,
+        "payment_id": payment.id, "payment_uuid": payment.uuid, "product_id": product.id,
         "number": 1, "locale": "en", "holder": user.name, "event_names": {"en": "Concert"},
         "starts_at": product.starts_at, "timezone": "UTC", "venue": product.venue,
         "pdf_name": storage.save(b"%PDF-1.4 placeholder", "pdf"),

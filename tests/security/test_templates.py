@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 
 from ticketing.pdf import InlineOnlyFetcher, render_pdf
-from tests.plugins.tickets.support import pdf_text
+from tests.support.documents import pdf_text
 from tests.support.services import require_tool
 
 HOSTILE = '<img src="file:///etc/passwd"><b>Bob</b>'

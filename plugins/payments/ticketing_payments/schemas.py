@@ -94,9 +94,10 @@ class PaymentBody(colander.MappingSchema):
     refunded_amount = _string("Refunded so far", example="0.00")
     currency = _string("ISO currency code", example="EUR")
     created_at = _string("ISO 8601")
-    paid_at = _string("ISO 8601, null until paid")
+    paid_at = _string("ISO 8601, null until paid", nullable=True)
     lines = Lines()
-    invoice_filename = _string("Invoice PDF (GET /api/invoices/{filename}), null until paid")
+    invoice_filename = _string("Invoice PDF (GET /api/invoices/{filename}), null until paid",
+                               nullable=True)
     tickets = Tickets(description="Tickets (see GET /api/tickets/user), empty until paid")
 
 
@@ -104,7 +105,7 @@ class AdminPayment(PaymentBody):
     user_id = colander.SchemaNode(colander.Integer())
     email = _string("Buyer's e-mail")
     failure_reason = _string("Null, or why it failed: declined, canceled, expired, replaced, "
-                             "provider_unavailable, sold_out")
+                             "provider_unavailable, sold_out", nullable=True)
 
 
 class AdminPayments(colander.SequenceSchema):

@@ -120,12 +120,13 @@ def reserve(request, user, idempotency_key):
         request=request, product_ids=[line.product_id for line in cart]
     ) or {}
     settings = request.registry.settings
+    locale = buyer_locale(request, user)
     payment = Payment(
         user=user, status="pending", provider="stripe", currency=settings["ticketing.currency"],
-        amount=sum(line.line_total for line in cart), locale=buyer_locale(request, user),
+        amount=sum(line.line_total for line in cart), locale=locale,
         idempotency_key=idempotency_key, stock_held=True,
         expires_at=utcnow() + timedelta(minutes=settings["ticketing.payments.reservation_minutes"]),
-        lines=[frozen_line(line, products.get(line.product_id)) for line in cart],
+        lines=[frozen_line(line, products.get(line.product_id), locale) for line in cart],
     )
     request.dbsession.add(payment)
     try:
@@ -139,10 +140,13 @@ def reserve(request, user, idempotency_key):
     return payment
 
 
-def frozen_line(line, product):
+def frozen_line(line, product, locale):
+    """The cart line as paid, named in the buyer's language (the cart names it in the
+    request's, which is not the buyer's when the checkout sent no Accept-Language)."""
     list_price = getattr(product, "list_price", None) or line.unit_price
+    names = getattr(product, "names", None) or {}
     return PaymentLine(
-        product_id=line.product_id, name=line.name, quantity=line.quantity,
+        product_id=line.product_id, name=names.get(locale, line.name), quantity=line.quantity,
         list_price=max(list_price, line.unit_price), unit_price=line.unit_price,
         line_total=line.line_total,
     )

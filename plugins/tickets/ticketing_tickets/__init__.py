@@ -3,7 +3,7 @@ from ticketing import hookimpl
 from ticketing.settings import Setting, as_positive_int
 
 from . import models  # noqa: F401  (tables join the metadata on import)
-from .services import issue_tickets, mark_used, ticket_info
+from .services import issue_tickets, mark_used, payment_tickets, ticket_info
 
 requires = ("payments",)
 
@@ -34,6 +34,11 @@ def ticketing_configure(config):
 @hookimpl
 def ticketing_payment_paid(request, payment):
     return issue_tickets(request, payment)
+
+
+@hookimpl
+def ticketing_payment_documents(request, payment):
+    return {"tickets": payment_tickets(request, payment)}
 
 
 @hookimpl

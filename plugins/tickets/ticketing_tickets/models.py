@@ -32,7 +32,9 @@ class Ticket(Base):
     token: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
     status: Mapped[str] = mapped_column(String(16), default="issued")
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
-    payment_id: Mapped[int] = mapped_column(Integer)
+    payment_id: Mapped[int] = mapped_column(
+        ForeignKey("payments_payment.id", ondelete="RESTRICT")
+    )  # indexed by uq_tickets_ticket_payment_unit
     payment_uuid: Mapped[str] = mapped_column(String(36), index=True)
     product_id: Mapped[int] = mapped_column(Integer, index=True)
     number: Mapped[int] = mapped_column(Integer)  # 1..n among the payment's units of a product

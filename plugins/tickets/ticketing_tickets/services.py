@@ -109,6 +109,15 @@ def issue_tickets(request, payment):
             for position, ticket in enumerate(ordered, start=1)]
 
 
+def payment_tickets(request, payment):
+    """The tickets of ``payment`` as resources, in the order of its e-mail attachments."""
+    tickets = request.dbsession.execute(
+        select(Ticket).where(Ticket.payment_id == payment.id)
+        .order_by(Ticket.product_id, Ticket.number)
+    ).scalars()
+    return [ticket_body(ticket, request.locale_name) for ticket in tickets]
+
+
 def change_status(request, ticket, new_status):
     """Set an admin-chosen status if the transition is allowed and nobody (a scan)
     changed the ticket since it was read; record who and when."""

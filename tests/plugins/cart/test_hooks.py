@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from ticketing.interfaces import CartLine
 from ticketing_cart.models import Cart, CartItem
+from tests.conftest import PASSWORD
 from tests.plugins.catalog.factories import call_hook, create_product
 
 
@@ -65,6 +66,23 @@ def test_guest_cart_merges_into_the_user_cart_once(app, db, registry, make_user,
     assert user_quantities(app, headers) == merged
     fresh = app.get("/api/cart", headers={"X-Guest-Cart-ID": guest_id}).json["meta"]
     assert fresh["guest_cart_id"] != guest_id
+
+
+def test_login_with_the_guest_cart_header_merges_it_once(app, db, make_user):
+    """The merge through the real endpoint: POST /api/auth/login with X-Guest-Cart-ID."""
+    concert, gala = create_product(db), create_product(db)
+    user = make_user()
+    guest_id = guest_cart(app, {concert: 2, gala: 1})
+
+    def log_in():
+        body = {"email": user.email, "password": PASSWORD}
+        token = app.post_json("/api/auth/login", body,
+                              headers={"X-Guest-Cart-ID": guest_id}).json["token"]
+        return {"Authorization": f"Bearer {token}"}
+
+    assert user_quantities(app, log_in()) == {concert.id: 2, gala.id: 1}
+    assert db.get(Cart, uuid.UUID(guest_id)) is None
+    assert user_quantities(app, log_in()) == {concert.id: 2, gala.id: 1}
 
 
 def test_quantities_merge_up_to_the_line_limit(app, db, registry, make_user, auth):

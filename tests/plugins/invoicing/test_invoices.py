@@ -1,6 +1,5 @@
 """Invoices: made when a payment is paid, numbered without gaps, rendered in the buyer's
 language, regenerated on refund, readable by their owner and admins only."""
-import subprocess
 from datetime import date
 
 from pyramid.request import Request
@@ -9,15 +8,8 @@ from pyramid.scripting import prepare
 from ticketing.models import User
 from tests.plugins.payments.helpers import (checkout, fill_cart, listen, pay, stock,
                                             wait_for_status)
+from tests.support.documents import pdf_text
 from tests.support.localstripe import confirm_as_customer
-from tests.support.services import require_tool
-
-
-def pdf_text(data, tmp_path):
-    path = tmp_path / "invoice.pdf"
-    path.write_bytes(data)
-    return subprocess.run([require_tool("pdftotext"), "-layout", str(path), "-"],
-                          capture_output=True, text=True, check=True).stdout
 
 
 def invoice_of(app, headers, uuid):

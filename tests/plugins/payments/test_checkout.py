@@ -20,7 +20,8 @@ def test_checkout_freezes_the_cart_reserves_stock_and_creates_the_intent(app, db
     assert intent.amount == 9000 and intent.currency == "eur"
     assert intent.metadata["payment_uuid"] == body["uuid"]
     polled = app.get(f"/api/payments/{body['uuid']}", headers=headers).json
-    assert polled["lines"] == [{"product_id": product.id, "name": "Jazz night", "quantity": 2,
+    # named in the buyer's language: no Accept-Language, so the account's (fr)
+    assert polled["lines"] == [{"product_id": product.id, "name": "Soirée jazz", "quantity": 2,
                                 "unit_price": "45.00", "line_total": "90.00"}]
     assert polled["status"] == "pending" and polled["paid_at"] is None
 

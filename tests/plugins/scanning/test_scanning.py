@@ -9,7 +9,6 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from tests.plugins.tickets.support import STAND_IN
 from ticketing.errors import APIError
 from ticketing.models import User
 from ticketing.tasks import task_request
@@ -36,16 +35,16 @@ def test_lookup_shows_ticket_holder_event_and_status(app, auth, gate):
     assert data["token"] == str(gate.ticket.token)
     assert data["status"] == "issued" and data["holder"] == "Jana Schulz"
     assert data["event"] == {"name": "Concert de printemps",
-                             "starts_at": "2026-03-14T19:00:00+00:00", "venue": "Stadthalle Bonn"}
+                             "starts_at": "2030-03-16T19:00:00+00:00", "venue": "Stadthalle Bonn"}
     assert data["scans"] == [] and data["used_at"] is None
 
 
-def test_admit_once_then_refuse_with_when_and_by_whom(app, auth, gate, db):
+def test_admit_once_then_refuse_with_when_and_by_whom(app, auth, gate, db, probe):
     headers = auth(gate.employee, **{"Accept-Language": "de"})
     admitted = app.post(gate.url, headers=headers).json["data"]
     assert admitted["status"] == "used" and admitted["used_by"] == "Erik Gate"
     assert [s["scanned_by"] for s in admitted["scans"]] == ["Erik Gate"]
-    assert STAND_IN.scanned == [(str(gate.ticket.token), gate.employee.id)]
+    assert probe.scanned == [(str(gate.ticket.token), gate.employee.id)]
 
     again = app.post(gate.url, headers=headers, status=409).json
     assert again["code"] == "already_used"
@@ -55,7 +54,7 @@ def test_admit_once_then_refuse_with_when_and_by_whom(app, auth, gate, db):
     looked_up = app.get(gate.url, headers=headers).json["data"]
     assert looked_up["status"] == "used" and len(looked_up["scans"]) == 1
     assert db.execute(select(Scan.scanned_by_id)).scalars().all() == [gate.employee.id]
-    assert len(STAND_IN.scanned) == 1
+    assert len(probe.scanned) == 1
 
 
 @pytest.mark.parametrize("status,message", [

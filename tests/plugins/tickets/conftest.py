@@ -1,2 +1,2 @@
-"""Fixtures of the tickets tests."""
-from tests.plugins.tickets.support import app, issue, tickets_app  # noqa: F401
+"""Fixtures of the tickets tests (the app with every plugin is the default ``app``)."""
+from tests.plugins.tickets.support import concert, issue  # noqa: F401

@@ -2,7 +2,8 @@
 import pytest
 from sqlalchemy import select
 
-from tests.plugins.tickets.support import CONCERT, pdf_text, qr_text
+from tests.plugins.payments.helpers import checkout, fill_cart
+from tests.support.documents import pdf_text, qr_text
 from ticketing_tickets.models import StatusChange, Ticket
 
 
@@ -20,9 +21,9 @@ def tickets_of(db, user):
     return db.execute(select(Ticket).where(Ticket.user_id == user.id).order_by(Ticket.id)).scalars().all()
 
 
-def test_own_tickets_listed_with_filters_and_pagination(app, auth, issue, people, db):
+def test_own_tickets_listed_with_filters_and_pagination(app, auth, issue, people, db, concert):
     buyer = people["buyer"]
-    payment, _ = issue(buyer, quantity=3)
+    payment_uuid = issue(buyer, quantity=3)
     issue(people["other"])
     first = tickets_of(db, buyer)[0]
     first.status = "cancelled"
@@ -34,8 +35,8 @@ def test_own_tickets_listed_with_filters_and_pagination(app, auth, issue, people
     item = page["data"][0]
     assert set(item) >= {"id", "token", "status", "filename", "qr_filename", "product_id",
                          "payment_uuid", "holder", "event", "used_at"}
-    assert item["payment_uuid"] == payment.uuid and item["holder"] == "Jana Schulz"
-    assert item["event"] == {"name": "Spring Concert", "starts_at": "2026-03-14T19:00:00+00:00",
+    assert item["payment_uuid"] == payment_uuid and item["holder"] == "Jana Schulz"
+    assert item["event"] == {"name": "Spring Concert", "starts_at": "2030-03-16T19:00:00+00:00",
                              "timezone": "Europe/Berlin", "venue": "Stadthalle Bonn"}
     german = app.get("/api/tickets/user", headers={**headers, "Accept-Language": "de"}).json
     assert german["data"][0]["event"]["name"] == "Frühlingskonzert"
@@ -45,9 +46,35 @@ def test_own_tickets_listed_with_filters_and_pagination(app, auth, issue, people
 
     assert ids(status="cancelled") == [first.id]
     assert len(ids(status="issued")) == 2
-    assert len(ids(product_id=CONCERT.id)) == 3 and ids(product_id=99) == []
-    assert len(ids(date_from="2026-03-14", date_to="2026-03-14")) == 3
-    assert ids(date_from="2026-03-15") == [] and ids(date_to="2026-03-13") == []
+    assert len(ids(product_id=concert.id)) == 3 and ids(product_id=concert.id + 1) == []
+    assert len(ids(date_from="2030-03-16", date_to="2030-03-16")) == 3
+    assert ids(date_from="2030-03-17") == [] and ids(date_to="2030-03-15") == []
+
+
+def test_the_paid_payment_lists_its_tickets(app, auth, issue, people, db):
+    """GET /api/payments/{uuid} carries the tickets (``ticketing_payment_documents``)."""
+    payment_uuid = issue(people["buyer"], quantity=2)
+    headers = auth(people["buyer"], **{"Accept-Language": "de"})
+
+    payment = app.get(f"/api/payments/{payment_uuid}", headers=headers).json
+    own = app.get("/api/tickets/user", headers=headers).json["data"]
+    by_admin = app.get(f"/api/payments/{payment_uuid}", headers=auth(people["admin"])).json
+
+    assert payment["status"] == "paid"
+    assert payment["tickets"] == sorted(own, key=lambda ticket: ticket["id"])
+    assert [t["token"] for t in payment["tickets"]] == [
+        str(t.token) for t in tickets_of(db, people["buyer"])]
+    assert payment["tickets"][0]["event"]["name"] == "Frühlingskonzert"
+    assert [t["id"] for t in by_admin["tickets"]] == [t["id"] for t in payment["tickets"]]
+    app.get(f"/api/payments/{payment_uuid}", headers=auth(people["other"]), status=404)
+
+
+def test_a_pending_payment_has_no_tickets_yet(app, auth, people, concert):
+    headers = auth(people["buyer"])
+    fill_cart(app, headers, concert, 1)
+    payment_uuid = checkout(app, headers)["uuid"]
+    payment = app.get(f"/api/payments/{payment_uuid}", headers=headers).json
+    assert (payment["status"], payment["tickets"]) == ("pending", [])
 
 
 def test_list_filters_are_validated_in_the_callers_language(app, auth, people):
@@ -81,8 +108,8 @@ def test_own_files_only(app, auth, issue, people, registry, tmp_path, db):
     assert app.get(f"/api/tickets/{mine.pdf_name}", status=401).json["code"] == "authentication_required"
 
 
-def test_admin_sees_and_filters_every_ticket(app, auth, issue, people, db, tmp_path):
-    payment, _ = issue(people["buyer"], quantity=2)
+def test_admin_sees_and_filters_every_ticket(app, auth, issue, people, db, concert, tmp_path):
+    payment_uuid = issue(people["buyer"], quantity=2)
     issue(people["other"])
     admin = auth(people["admin"])
 
@@ -93,8 +120,8 @@ def test_admin_sees_and_filters_every_ticket(app, auth, issue, people, db, tmp_p
     assert len(everyone) == 3
     buyer_ids = [t.id for t in tickets_of(db, people["buyer"])]
     assert ids(user_id=people["buyer"].id) == buyer_ids
-    assert ids(payment_uuid=payment.uuid) == buyer_ids
-    assert ids(status="issued", product_id=CONCERT.id) == everyone
+    assert ids(payment_uuid=payment_uuid) == buyer_ids
+    assert ids(status="issued", product_id=concert.id) == everyone
 
     theirs = tickets_of(db, people["other"])[0]
     pdf = app.get(f"/api/tickets/admin/{theirs.pdf_name}", headers=admin)
@@ -105,7 +132,7 @@ def test_admin_sees_and_filters_every_ticket(app, auth, issue, people, db, tmp_p
 
 
 @pytest.mark.parametrize("role", ["buyer", "employee"])
-def test_admin_endpoints_refuse_other_roles(app, auth, issue, people, db, role):
+def test_admin_endpoints_refuse_other_roles(app, auth, issue, people, db, concert, role):
     issue(people["buyer"])
     ticket = tickets_of(db, people["buyer"])[0]
     headers = auth(people[role])
@@ -115,7 +142,7 @@ def test_admin_endpoints_refuse_other_roles(app, auth, issue, people, db, role):
     app.put_json(f"/api/tickets/admin/{ticket.id}/status", {"status": "cancelled"},
                  headers=headers, status=403)
     app.post_json("/api/tickets", {"user_id": people["buyer"].id, "quantity": 1, "locale": "en",
-                                   "product_id": CONCERT.id}, headers=headers, status=403)
+                                   "product_id": concert.id}, headers=headers, status=403)
     assert tickets_of(db, people["buyer"])[0].status == "issued"
 
 
@@ -160,17 +187,7 @@ def test_status_change_input_errors(app, auth, issue, people, db):
     assert db.execute(select(StatusChange)).first() is None
 
 
-def test_free_tickets(app, auth, people, db):
-    admin = auth(people["admin"])
-    body = {"user_id": people["other"].id, "quantity": 2, "locale": "fr", "product_id": CONCERT.id}
-    result = app.post_json("/api/tickets", body, headers=admin, status=201).json["data"]
-    assert result["quantity"] == 2 and result["user_id"] == people["other"].id
-    tickets = tickets_of(db, people["other"])
-    assert [(t.payment_uuid, t.locale, t.status) for t in tickets] == [
-        (result["payment_uuid"], "fr", "issued")] * 2
-
-
-def test_free_tickets_input_errors(app, auth, people, db):
+def test_free_tickets_input_errors(app, auth, people, db, concert):
     admin = auth(people["admin"], **{"Accept-Language": "de"})
     good = {"user_id": people["other"].id, "quantity": 1, "locale": "de"}
 
@@ -182,21 +199,21 @@ def test_free_tickets_input_errors(app, auth, people, db):
 
     assert errors() == {"product_id": ["Erforderlich: Bitte die Veranstaltung angeben."]}
     assert errors(product_id=99) == {"product_id": ["Es gibt keine Veranstaltung im Verkauf mit dieser ID."]}
-    assert errors(product_id=CONCERT.id, user_id=999999) == {
+    assert errors(product_id=concert.id, user_id=999999) == {
         "user_id": ["Es gibt keinen aktiven Benutzer mit dieser ID."]}
-    assert errors(product_id=CONCERT.id, quantity=0).keys() == {"quantity"}
-    assert errors(product_id=CONCERT.id, quantity=101).keys() == {"quantity"}
-    assert errors(product_id=CONCERT.id, locale="it").keys() == {"locale"}
-    assert errors(product_id=CONCERT.id, user_id=None, quantity=None).keys() == {"user_id", "quantity"}
+    assert errors(product_id=concert.id, quantity=0).keys() == {"quantity"}
+    assert errors(product_id=concert.id, quantity=101).keys() == {"quantity"}
+    assert errors(product_id=concert.id, locale="it").keys() == {"locale"}
+    assert errors(product_id=concert.id, user_id=None, quantity=None).keys() == {"user_id", "quantity"}
     assert db.execute(select(Ticket)).first() is None
 
 
 def test_free_tickets_default_to_the_configured_product(app, registry, auth, people, db,
-                                                        monkeypatch):
-    monkeypatch.setitem(registry.settings, "ticketing.tickets.default_product_id", CONCERT.id)
+                                                        concert, monkeypatch):
+    monkeypatch.setitem(registry.settings, "ticketing.tickets.default_product_id", concert.id)
     body = {"user_id": people["other"].id, "quantity": 1, "locale": "en"}
     app.post_json("/api/tickets", body, headers=auth(people["admin"]), status=201)
-    assert tickets_of(db, people["other"])[0].product_id == CONCERT.id
+    assert tickets_of(db, people["other"])[0].product_id == concert.id
 
 
 def test_openapi_documents_the_ticket_and_scan_endpoints(app):

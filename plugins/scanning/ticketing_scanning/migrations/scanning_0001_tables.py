@@ -1,6 +1,6 @@
 """scanning tables
 
-Revision ID: a2a4d0595b1b
+Revision ID: scanning_0001
 Revises:
 Create Date: 2026-12-03 13:32:13.322563
 """
@@ -9,10 +9,10 @@ from alembic import op
 
 import ticketing.db
 
-revision = 'a2a4d0595b1b'
+revision = 'scanning_0001'
 down_revision = None
 branch_labels = ('scanning',)
-depends_on = ('5a67ae31e903',)  # tickets: tickets_ticket
+depends_on = ('tickets_0001',)  # tickets: tickets_ticket
 
 
 def upgrade():

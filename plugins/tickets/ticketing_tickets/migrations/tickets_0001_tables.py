@@ -1,6 +1,6 @@
 """tickets tables
 
-Revision ID: 5a67ae31e903
+Revision ID: tickets_0001
 Revises:
 Create Date: 2026-12-03 13:32:02.933473
 """
@@ -9,10 +9,10 @@ from alembic import op
 
 import ticketing.db
 
-revision = '5a67ae31e903'
+revision = 'tickets_0001'
 down_revision = None
 branch_labels = ('tickets',)
-depends_on = ('core_0001',)  # core: user
+depends_on = ('core_0001', 'e83964ff8f85')  # core: user; payments: payments_payment
 
 
 def upgrade():
@@ -39,6 +39,7 @@ def upgrade():
     sa.Column('used_at', ticketing.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('used_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint("status IN ('issued', 'used', 'cancelled', 'refunded')", name=op.f('ck_tickets_ticket_status')),
+    sa.ForeignKeyConstraint(['payment_id'], ['payments_payment.id'], name=op.f('fk_tickets_ticket_payment_id_payments_payment'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['used_by_id'], ['user.id'], name=op.f('fk_tickets_ticket_used_by_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_tickets_ticket_user_id_user'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tickets_ticket')),
