@@ -1,18 +1,14 @@
 """The statements each hot endpoint sends, counted: the benchmark's figures (bench/)
 rest on them. A count that grows with the data (N+1) or by one more round trip fails
 here first."""
-import uuid
 from contextlib import contextmanager
-from itertools import count
 
 import pytest
 from sqlalchemy import event
 
 from ticketing.db import utcnow
-from ticketing_tickets.models import Ticket
 from tests.plugins.catalog.factories import create_product
-
-TICKET_NUMBERS = count(1)
+from tests.security.conftest import add_ticket
 
 
 @pytest.fixture
@@ -49,18 +45,14 @@ def guest_cart(app, products, lines):
     return headers
 
 
-def new_ticket(db, user, status="issued"):
-    ticket = Ticket(
-        token=uuid.uuid4(), status=status, user_id=user.id, payment_id=next(TICKET_NUMBERS),
-        payment_uuid=str(uuid.uuid4()), product_id=1, number=1, locale="en",
-        holder="Alex Example", event_names={"en": "Gala"}, starts_at=utcnow(),
-        timezone="Europe/Berlin", venue="Hall", pdf_name=f"{uuid.uuid4().hex}.pdf",
-        qr_name=f"{uuid.uuid4().hex}.png",
-        used_at=utcnow() if status == "used" else None,
-    )
-    db.add(ticket)
-    db.commit()
-    return ticket
+@pytest.fixture
+def ticket(db, registry, make_user, products):
+    """``ticket(status)`` → a ticket of a new customer's paid payment."""
+    def factory(status="issued"):
+        used_at = utcnow() if status == "used" else None
+        return add_ticket(db, registry, make_user(), products[0], status=status, used_at=used_at)
+
+    return factory
 
 
 @pytest.mark.parametrize("per_page", [3, 20])
@@ -110,18 +102,18 @@ def employee(make_user, auth):
     return auth(make_user(roles=("employee",)))
 
 
-def test_scan_post_of_a_fresh_ticket_statements(app, db, make_user, employee, statements):
-    ticket = new_ticket(db, make_user())
+def test_scan_post_of_a_fresh_ticket_statements(app, ticket, employee, statements):
+    token = ticket().token
     with statements() as sent:
-        body = app.post(f"/api/tickets/scan/{ticket.token}", headers=employee).json
+        body = app.post(f"/api/tickets/scan/{token}", headers=employee).json
     assert body["data"]["status"] == "used"
     assert len(body["data"]["scans"]) == 1
     assert len(sent) == 5
 
 
-def test_scan_post_of_a_used_ticket_statements(app, db, make_user, employee, statements):
-    ticket = new_ticket(db, make_user(), status="used")
+def test_scan_post_of_a_used_ticket_statements(app, ticket, employee, statements):
+    token = ticket(status="used").token
     with statements() as sent:
-        body = app.post(f"/api/tickets/scan/{ticket.token}", headers=employee, status=409).json
+        body = app.post(f"/api/tickets/scan/{token}", headers=employee, status=409).json
     assert body["code"] == "already_used"
     assert len(sent) == 3
