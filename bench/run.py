@@ -31,6 +31,7 @@ RESULTS = HERE / "results"
 DATA = RESULTS / "data"
 APP_PORT, FLOOR_PORT = 8461, 8462
 MEMORY_REQUESTS = 10_000
+FLOOR, FLOOR_AGAIN = "floor: 20 products (ORM)", "floor again: 20 products"
 
 
 @dataclass
@@ -54,7 +55,7 @@ def scenarios(password):
     guests = {"BENCH_GUEST_CARTS": data("guest_carts.txt")}
     return [
         Scenario("floor: hello", "floor", "get.lua", {"BENCH_PATH": "/hello"}),
-        Scenario("floor: 20 products (ORM)", "floor", "get.lua", {"BENCH_PATH": "/products"}),
+        Scenario(FLOOR, "floor", "get.lua", {"BENCH_PATH": "/products"}),
         Scenario("product list (20, de)", "app", "get.lua",
                  {"BENCH_PATH": "/api/products?per_page=20", "BENCH_LOCALE": "de"},
                  target=">= 80 % of floor"),
@@ -76,6 +77,8 @@ def scenarios(password):
                  {"BENCH_LOGINS": data("logins.txt"), "BENCH_PASSWORD": password}, seconds=6),
         Scenario("payment creation", "app", "payment.lua",
                  {"BENCH_TOKENS": data("user_tokens.txt")}, expect=201),
+        # measured again last: the reference is the mean of both (load drifts on shared machines)
+        Scenario(FLOOR_AGAIN, "floor", "get.lua", {"BENCH_PATH": "/products"}),
     ]
 
 
@@ -247,9 +250,17 @@ def flash_sale(sizes):
     return flash.run(APP_PORT, tokens, conninfo, sizes["flash_product"])
 
 
+def floor_reference(results):
+    """req/s and CPU per request (server + PostgreSQL) of the floor: the mean of its first
+    and last measurement."""
+    runs = [results[name] for name in (FLOOR, FLOOR_AGAIN) if name in results]
+    return {"rps": sum(r["rps"] for r in runs) / len(runs),
+            "cpu_ms": sum(r["server_cpu_ms"] + r["pg_cpu_ms"] for r in runs) / len(runs)}
+
+
 def verdicts(results, memory, pdfs, idle_rss, sale):
     """``{target: (met, figure)}`` for the targets this run measures."""
-    floor = results["floor: 20 products (ORM)"]["rps"]
+    floor = floor_reference(results)["rps"]
     ratio = {name: r["rps"] / floor for name, r in results.items()}
     fresh, repeat = results["scan POST fresh"], results["scan POST repeat"]
     checks = {
@@ -280,14 +291,19 @@ def verdicts(results, memory, pdfs, idle_rss, sale):
 
 
 def table(results):
-    floor = results["floor: 20 products (ORM)"]
+    """``/floor``: req/s ratio; ``CPU/fl``: the floor's CPU per request (server +
+    PostgreSQL) over the scenario's, the req/s ratio a CPU-bound machine would show (it
+    drifts less with other load)."""
+    floor = floor_reference(results)
     hello = results["floor: hello"]
-    lines = [f"{'scenario':<26} {'req/s':>8} {'/floor':>7} {'/hello':>7} {'p50 ms':>8} "
-             f"{'p99 ms':>8} {'CPU ms':>7} {'PG ms':>6} {'bad':>5}"]
+    lines = [f"{'scenario':<26} {'req/s':>8} {'/floor':>7} {'CPU/fl':>7} {'/hello':>7} "
+             f"{'p50 ms':>8} {'p99 ms':>8} {'CPU ms':>7} {'PG ms':>6} {'bad':>5}"]
     for name, r in results.items():
+        cpu = r["server_cpu_ms"] + r["pg_cpu_ms"]
         lines.append(
             f"{name:<26} {r['rps']:>8.1f} {r['rps'] / floor['rps']:>6.0%} "
-            f"{r['rps'] / hello['rps']:>6.1%} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} "
+            f"{floor['cpu_ms'] / cpu:>6.0%} {r['rps'] / hello['rps']:>6.1%} "
+            f"{r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} "
             f"{r['server_cpu_ms']:>7.2f} {r['pg_cpu_ms']:>6.2f} {r['unexpected']:>5}"
         )
     return "\n".join(lines)
