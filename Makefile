@@ -59,6 +59,12 @@ audit: setup
 test-sqlite: setup
 	TICKETING_TEST_DB=sqlite $(BIN)/python -m pytest
 
+# Seed ticketing_bench, serve the app and the floor with gunicorn, load them with wrk
+# and print the table (bench/README.md); the JSON lands in bench/results/.
+bench: setup
+	scripts/services.sh
+	$(BIN)/python bench/run.py
+
 worker: setup
 	TICKETING_INI=development.ini $(BIN)/celery -A ticketing.worker worker -B --loglevel=INFO
 

@@ -44,7 +44,12 @@ class User(Base):
 
     @property
     def name(self):
-        return f"{self.first_name} {self.last_name}".strip()
+        return display_name(self.first_name, self.last_name)
+
+
+def display_name(first_name, last_name):
+    """A user's name as shown to others; also for rows read without the ``User``."""
+    return f"{first_name} {last_name}".strip()
 
 
 class UserRole(Base):

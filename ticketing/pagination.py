@@ -55,13 +55,13 @@ def within_days(statement, column, query):
     return statement
 
 
-def paginate(dbsession, statement, page, per_page, serialize, scalars=True):
-    """Run ``statement`` for one page and count the whole; ``serialize`` turns a row into
-    a dict."""
+def paginate(dbsession, statement, page, per_page, serialize, scalars=True, params=None):
+    """Run ``statement`` (with bind ``params``) for one page and count the whole;
+    ``serialize`` turns a row into a dict."""
     total = dbsession.execute(
-        select(func.count()).select_from(statement.order_by(None).subquery())
+        select(func.count()).select_from(statement.order_by(None).subquery()), params
     ).scalar_one()
-    result = dbsession.execute(statement.limit(per_page).offset((page - 1) * per_page))
+    result = dbsession.execute(statement.limit(per_page).offset((page - 1) * per_page), params)
     rows = result.scalars().all() if scalars else result.all()
     return page_body([serialize(row) for row in rows], page, per_page, total)
 

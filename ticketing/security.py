@@ -11,7 +11,8 @@ from datetime import timedelta
 from enum import StrEnum
 
 from pyramid.security import Allowed, Denied
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.orm import joinedload
 
 from .db import utcnow
 from .models import ROLES, AuthToken, User
@@ -79,6 +80,15 @@ def role_permissions(registry):
     return table
 
 
+# Built once: each request only binds values (no statement building or cache key).
+IDENTITY = (
+    select(AuthToken.digest, User)
+    .join(User, AuthToken.user_id == User.id)
+    .options(joinedload(User.role_rows))  # the roles in the same statement
+    .where(AuthToken.digest == bindparam("digest"), AuthToken.expires_at > bindparam("now"))
+)
+
+
 class TokenSecurityPolicy:
     def identity(self, request):
         if "ticketing.identity" not in request.environ:
@@ -90,10 +100,8 @@ class TokenSecurityPolicy:
         if token is None:
             return None
         row = request.dbsession.execute(
-            select(AuthToken.digest, User)
-            .join(User, AuthToken.user_id == User.id)
-            .where(AuthToken.digest == digest(token), AuthToken.expires_at > utcnow())
-        ).first()
+            IDENTITY, {"digest": digest(token), "now": utcnow()}
+        ).unique().first()
         if row is None or not row.User.is_active:
             return None
         request.token_digest = row.digest

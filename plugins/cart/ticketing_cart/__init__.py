@@ -14,16 +14,25 @@ _ = TranslationStringFactory("ticketing_cart")
 requires = ("catalog",)
 
 
-def priced_lines(request, cart_id):
-    """The cart's lines at the current effective prices, names in the request's locale;
-    lines of products no longer on sale are left out."""
-    wanted = services.quantities(request.dbsession, cart_id)
-    products = request.hook.ticketing_products(request=request, product_ids=list(wanted)) or {}
+def priced_lines(wanted, products):
+    """The lines of ``wanted`` (``{product_id: quantity}``) at the effective prices of
+    ``products`` (``{product_id: ProductInfo}``, names in the request's locale); lines of
+    products no longer on sale are left out."""
     return [
         CartLine(product_id=pid, name=products[pid].name, quantity=quantity,
                  unit_price=products[pid].unit_price)
         for pid, quantity in wanted.items() if pid in products
     ]
+
+
+def products_of(request, product_ids):
+    return request.hook.ticketing_products(request=request, product_ids=list(product_ids)) or {}
+
+
+def cart_lines(request, cart_id):
+    """The cart's lines at the current effective prices."""
+    wanted = services.quantities(request.dbsession, cart_id)
+    return priced_lines(wanted, products_of(request, wanted))
 
 
 @hookimpl
@@ -49,7 +58,7 @@ def ticketing_configure(config):
 @hookimpl
 def ticketing_cart_lines(request, user):
     cart_id = services.user_cart_id(request.dbsession, user.id)
-    return [] if cart_id is None else priced_lines(request, cart_id)
+    return [] if cart_id is None else cart_lines(request, cart_id)
 
 
 @hookimpl
@@ -70,8 +79,7 @@ def ticketing_user_logged_in(request, user, guest_cart_id):
     guest = services.guest_cart(dbsession, guest_id, lock=True)
     if guest is None:  # unknown, or merged already
         return
-    wanted = services.quantities(dbsession, guest.id)
-    products = request.hook.ticketing_products(request=request, product_ids=list(wanted)) or {}
+    products = products_of(request, services.quantities(dbsession, guest.id))
     limit = request.registry.settings["ticketing.cart.max_per_line"]
     caps = {pid: min(info.stock, limit) for pid, info in products.items()}
     services.merge(dbsession, guest, target, caps)

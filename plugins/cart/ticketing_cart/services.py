@@ -1,9 +1,10 @@
-"""Cart storage, free of Pyramid. Every change locks the cart row first
-(``SELECT ... FOR UPDATE``), so that concurrent requests on one cart run one after the
-other: no lost update, and the (cart, product) key forbids a duplicate line."""
+"""Cart storage, free of Pyramid. Every change locks the cart row first, so that
+concurrent requests on one cart run one after the other: no lost update, and the
+(cart, product) key forbids a duplicate line. The lock is taken by the ``UPDATE`` that
+marks the cart changed (``updated_at``), one statement for both."""
 import uuid
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ticketing.db import mark_changed, utcnow
@@ -21,13 +22,21 @@ def parse_cart_id(value):
         return None
 
 
+def _find(dbsession, lock, *where):
+    """The cart matching ``where``; with ``lock``, locked and marked changed now."""
+    if not lock:
+        return dbsession.execute(select(Cart).where(*where)).scalar_one_or_none()
+    cart = dbsession.scalars(
+        update(Cart).where(*where).values(updated_at=utcnow()).returning(Cart)
+    ).one_or_none()
+    mark_changed(dbsession)
+    return cart
+
+
 def guest_cart(dbsession, cart_id, lock=False):
     if cart_id is None:
         return None
-    statement = select(Cart).where(Cart.id == cart_id, Cart.user_id.is_(None))
-    if lock:
-        statement = statement.with_for_update()
-    return dbsession.execute(statement).scalar_one_or_none()
+    return _find(dbsession, lock, Cart.id == cart_id, Cart.user_id.is_(None))
 
 
 def new_guest_cart(dbsession):
@@ -39,17 +48,17 @@ def new_guest_cart(dbsession):
 
 def user_cart(dbsession, user_id, lock=False):
     """The user's cart, created when missing; concurrent first requests create one."""
-    insert = INSERTS[dbsession.get_bind().dialect.name]
-    dbsession.execute(
-        insert(Cart).values(id=uuid.uuid4(), user_id=user_id, created_at=utcnow(),
-                            updated_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["user_id"])
-    )
-    mark_changed(dbsession)
-    statement = select(Cart).where(Cart.user_id == user_id)
-    if lock:
-        statement = statement.with_for_update()
-    return dbsession.execute(statement).scalar_one()
+    found = _find(dbsession, lock, Cart.user_id == user_id)
+    if found is None:
+        insert = INSERTS[dbsession.get_bind().dialect.name]
+        dbsession.execute(
+            insert(Cart).values(id=uuid.uuid4(), user_id=user_id, created_at=utcnow(),
+                                updated_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["user_id"])
+        )
+        mark_changed(dbsession)
+        found = _find(dbsession, lock, Cart.user_id == user_id)
+    return found
 
 
 def user_cart_id(dbsession, user_id):
@@ -68,23 +77,25 @@ def quantities(dbsession, cart_id):
 
 
 def set_quantity(dbsession, cart, product_id, quantity):
-    """Set a line's whole quantity (0 removes it); ``cart`` must be locked."""
-    item = dbsession.get(CartItem, (cart.id, product_id))
+    """Set a line's whole quantity (0 removes it) in one statement; ``cart`` must be
+    locked."""
     if quantity == 0:
-        if item is not None:
-            dbsession.delete(item)
-    elif item is None:
-        dbsession.add(CartItem(cart_id=cart.id, product_id=product_id, quantity=quantity))
+        dbsession.execute(delete(CartItem).where(CartItem.cart_id == cart.id,
+                                                 CartItem.product_id == product_id))
     else:
-        item.quantity = quantity
-    cart.updated_at = utcnow()
-    dbsession.flush()
+        insert = INSERTS[dbsession.get_bind().dialect.name]
+        dbsession.execute(
+            insert(CartItem).values(cart_id=cart.id, product_id=product_id, quantity=quantity)
+            .on_conflict_do_update(index_elements=["cart_id", "product_id"],
+                                   set_={"quantity": quantity})
+        )
+    mark_changed(dbsession)
 
 
 def empty(dbsession, cart):
+    """Remove every line; ``cart`` must be locked."""
     dbsession.execute(delete(CartItem).where(CartItem.cart_id == cart.id))
     mark_changed(dbsession)
-    cart.updated_at = utcnow()
 
 
 def merge(dbsession, guest, target, caps):

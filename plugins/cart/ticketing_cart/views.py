@@ -7,7 +7,7 @@ from ticketing.api import Service, response
 from ticketing.errors import APIError
 from ticketing.money import format_cents
 
-from . import _, priced_lines, schemas, services
+from . import _, cart_lines, priced_lines, products_of, schemas, services
 
 GUEST_HEADER = "X-Guest-Cart-ID"
 
@@ -34,8 +34,7 @@ def current_cart(request, lock):
     return found or services.new_guest_cart(request.dbsession)
 
 
-def cart_body(request, found):
-    lines = priced_lines(request, found.id)
+def cart_body(request, found, lines):
     meta = {} if found.user_id is not None else {"guest_cart_id": str(found.id)}
     return {
         "data": {
@@ -57,7 +56,8 @@ def cart_body(request, found):
 def get_cart(request):
     """The cart; a guest without a known ``X-Guest-Cart-ID`` gets a new cart, whose id
     is in ``meta.guest_cart_id``."""
-    return cart_body(request, current_cart(request, lock=False))
+    found = current_cart(request, lock=False)
+    return cart_body(request, found, cart_lines(request, found.id))
 
 
 @item.patch(schema=schemas.SetItem(), permission=NO_PERMISSION_REQUIRED,
@@ -66,17 +66,21 @@ def set_item(request):
     """Set the whole quantity of one product (0 removes it)."""
     product_id = request.validated["path"]["product_id"]
     quantity = request.validated["body"]["quantity"]
+    found = current_cart(request, lock=True)
+    wanted = services.quantities(request.dbsession, found.id)
+    products = products_of(request, {*wanted, product_id})  # the answer's prices too
     if quantity > 0:
-        info = request.hook.ticketing_product(request=request, product_id=product_id)
+        info = products.get(product_id)
         if info is None:
             raise APIError(404, "product_not_found", _("This product is not on sale."))
         if quantity > info.stock:
             raise APIError(409, "insufficient_stock",
                            _("Only ${n} left.", mapping={"n": info.stock}),
                            available=info.stock)
-    found = current_cart(request, lock=True)
     services.set_quantity(request.dbsession, found, product_id, quantity)
-    return cart_body(request, found)
+    wanted[product_id] = quantity
+    wanted = {pid: n for pid, n in sorted(wanted.items()) if n > 0}
+    return cart_body(request, found, priced_lines(wanted, products))
 
 
 @items.delete(permission=NO_PERMISSION_REQUIRED, response_schemas=DOCUMENTED,
@@ -85,4 +89,4 @@ def empty_cart(request):
     """Remove every line."""
     found = current_cart(request, lock=True)
     services.empty(request.dbsession, found)
-    return cart_body(request, found)
+    return cart_body(request, found, [])

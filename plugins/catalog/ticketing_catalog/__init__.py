@@ -54,14 +54,13 @@ def ticketing_demo_data(request):
 
 @hookimpl
 def ticketing_product(request, product_id):
-    product = services.active_products(request.dbsession, [product_id]).get(product_id)
-    return None if product is None else services.product_info(product, request.locale_name)
+    return services.product_infos(request.dbsession, [product_id],
+                                  request.locale_name).get(product_id)
 
 
 @hookimpl
 def ticketing_products(request, product_ids):
-    products = services.active_products(request.dbsession, product_ids)
-    return {pid: services.product_info(p, request.locale_name) for pid, p in products.items()}
+    return services.product_infos(request.dbsession, product_ids, request.locale_name)
 
 
 @hookimpl

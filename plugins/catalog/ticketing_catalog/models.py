@@ -61,7 +61,12 @@ class Product(Base):
 
     def text(self, locale):
         """The translation in ``locale``; every product has one per supported locale."""
-        return self.translations.get(locale) or self.translations["en"]
+        return in_locale(self.translations, locale)
+
+
+def in_locale(texts, locale):
+    """``texts[locale]``, English when the locale is missing."""
+    return texts.get(locale) or texts["en"]
 
 
 class ProductTranslation(Base):

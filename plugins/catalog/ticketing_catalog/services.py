@@ -1,42 +1,44 @@
 """Catalogue queries and changes, free of Pyramid: they take a session and plain values."""
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import aliased, selectinload
 
 from ticketing.db import mark_changed
 from ticketing.interfaces import ProductInfo
 
-from .models import Product, ProductTranslation
+from .models import Product, ProductTranslation, in_locale
 
 SORT_COLUMNS = {"date": Product.starts_at, "price": Product.final_price}
 
 
-def product_info(product, locale):
-    return ProductInfo(
-        id=product.id,
-        name=product.text(locale).name,
-        unit_price=product.final_price,
-        list_price=product.price,
-        stock=product.stock_quantity,
-        category=product.category,
-        starts_at=product.starts_at,
-        venue=product.venue,
-        timezone=product.timezone,
-        names={code: row.name for code, row in product.translations.items()},
-    )
+# Built once (the other plugins ask on every cart request): one row per product and
+# locale, plain columns, no entities.
+ACTIVE_PRODUCTS = (
+    select(Product.id, Product.price, Product.final_price, Product.stock_quantity,
+           Product.category, Product.starts_at, Product.venue, Product.timezone,
+           ProductTranslation.locale, ProductTranslation.name)
+    .join(ProductTranslation, ProductTranslation.product_id == Product.id)
+    .where(Product.id.in_(bindparam("ids", expanding=True)), Product.is_active.is_(True))
+)
 
 
-def active_products(dbsession, product_ids):
-    """``{id: Product}`` of the active products among ``product_ids``, translations
-    included, in one statement."""
+def product_infos(dbsession, product_ids, locale):
+    """``{id: ProductInfo}`` of the active products among ``product_ids``, names in
+    ``locale`` (English when missing), in one statement."""
     ids = [pid for pid in product_ids if isinstance(pid, int) and not isinstance(pid, bool)]
     if not ids:
         return {}
-    rows = dbsession.execute(
-        select(Product)
-        .options(joinedload(Product.translations))
-        .where(Product.id.in_(ids), Product.is_active.is_(True))
-    ).unique().scalars()
-    return {product.id: product for product in rows}
+    rows, names = {}, {}
+    for row in dbsession.execute(ACTIVE_PRODUCTS, {"ids": ids}):
+        rows[row.id] = row
+        names.setdefault(row.id, {})[row.locale] = row.name
+    return {
+        pid: ProductInfo(
+            id=pid, name=in_locale(names[pid], locale), unit_price=row.final_price,
+            list_price=row.price, stock=row.stock_quantity, category=row.category,
+            starts_at=row.starts_at, venue=row.venue, timezone=row.timezone, names=names[pid],
+        )
+        for pid, row in rows.items()
+    }
 
 
 def get_product(dbsession, product_id, active_only):
@@ -76,14 +78,37 @@ def like_pattern(text):
     return f"%{escaped}%"
 
 
-def product_listing(filters, locale, active_only):
-    """The ``SELECT`` for a filtered, sorted list; translations come with the page in one
-    more statement (``selectinload``), whatever the page size."""
+def _public_base():
+    own, english = aliased(ProductTranslation), aliased(ProductTranslation)
+    return (
+        select(Product, func.coalesce(own.name, english.name).label("name"),
+               func.coalesce(own.description, english.description).label("description"))
+        .outerjoin(own, (own.product_id == Product.id) & (own.locale == bindparam("locale")))
+        .outerjoin(english, (english.product_id == Product.id) & (english.locale == "en"))
+        .where(Product.is_active.is_(True))
+    )
+
+
+PUBLIC_BASE = _public_base()  # built once: a request adds its filters and binds its locale
+
+
+def public_listing(filters, locale):
+    """The ``SELECT`` of active products, filtered and sorted, as ``(Product, name,
+    description)`` rows: the texts in the ``locale`` parameter (English when missing) are
+    joined in, the other locales are not loaded."""
+    return _filtered(PUBLIC_BASE, filters, locale)
+
+
+def admin_listing(filters, locale):
+    """The ``SELECT`` of every product, filtered and sorted; all translations come with
+    the page in one more statement (``selectinload``), whatever the page size."""
     statement = select(Product).options(selectinload(Product.translations))
-    if active_only:
-        statement = statement.where(Product.is_active.is_(True))
-    elif filters.get("is_active") is not None:
+    if filters.get("is_active") is not None:
         statement = statement.where(Product.is_active.is_(filters["is_active"]))
+    return _filtered(statement, filters, locale)
+
+
+def _filtered(statement, filters, locale):
     if filters.get("category"):
         statement = statement.where(Product.category == filters["category"])
     if filters.get("min_price") is not None:

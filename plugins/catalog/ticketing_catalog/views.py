@@ -27,8 +27,9 @@ def format_sale(sale):
     return f"{sale:.2f}" if sale == sale.quantize(Decimal("0.01")) else f"{sale:f}"
 
 
-def public_json(request, product):
-    texts = product.text(request.locale_name)
+def public_json(request, product, texts):
+    """The public view of ``product``; ``texts`` (``.name``, ``.description``) in the
+    request's locale."""
     return {
         "id": product.id,
         "category": product.category,
@@ -52,7 +53,8 @@ def admin_json(request, product):
         locale: {"name": row.name, "description": row.description}
         for locale, row in sorted(product.translations.items())
     }
-    return {**public_json(request, product), "translations": translations}
+    return {**public_json(request, product, product.text(request.locale_name)),
+            "translations": translations}
 
 
 def product_values(request):
@@ -75,7 +77,11 @@ def find_product(request, active_only):
               operation_id="list_products", tags=["catalog"])
 def list_products(request):
     """Active products, filtered, sorted and paginated; texts in the request's locale."""
-    return _page(request, active_only=True, serialize=public_json)
+    query = request.validated["querystring"]
+    statement = services.public_listing(query, request.locale_name)
+    return paginate(request.dbsession, statement, query["page"], query["per_page"],
+                    lambda row: public_json(request, row.Product, row), scalars=False,
+                    params={"locale": request.locale_name})
 
 
 @all_products.get(schema=schemas.ListAllProducts(), permission=ADMIN,
@@ -84,14 +90,10 @@ def list_products(request):
                   operation_id="list_all_products", tags=["catalog"])
 def list_all_products(request):
     """Every product (filter ``is_active``), with the texts of every locale."""
-    return _page(request, active_only=False, serialize=admin_json)
-
-
-def _page(request, active_only, serialize):
     query = request.validated["querystring"]
-    statement = services.product_listing(query, request.locale_name, active_only)
+    statement = services.admin_listing(query, request.locale_name)
     return paginate(request.dbsession, statement, query["page"], query["per_page"],
-                    lambda row: serialize(request, row))
+                    lambda row: admin_json(request, row))
 
 
 @product.get(schema=schemas.GetProduct(), permission=NO_PERMISSION_REQUIRED,
@@ -99,7 +101,8 @@ def _page(request, active_only, serialize):
              operation_id="get_product", tags=["catalog"])
 def get_product(request):
     """An active product; unknown and inactive ones are 404."""
-    return {"data": public_json(request, find_product(request, active_only=True))}
+    found = find_product(request, active_only=True)
+    return {"data": public_json(request, found, found.text(request.locale_name))}
 
 
 @products.post(schema=schemas.CreateProduct(), permission=ADMIN,

@@ -61,8 +61,13 @@ class Ticket(Base):
     )
 
     def event_name(self, locale):
-        names = self.event_names or {}
-        return names.get(locale) or names.get("en") or next(iter(names.values()), "")
+        return event_name(self.event_names, locale)
+
+
+def event_name(names, locale):
+    """The event's name in ``locale``, else in English, else any."""
+    names = names or {}
+    return names.get(locale) or names.get("en") or next(iter(names.values()), "")
 
 
 class StatusChange(Base):
