@@ -5,7 +5,7 @@ from pyramid.i18n import TranslationStringFactory
 from ticketing.api import Request, StrictMapping, WholeNumber
 from ticketing.i18n import LOCALES
 from ticketing.i18n import _ as core_  # messages the core already translates
-from ticketing.pagination import PageParams
+from ticketing.pagination import PageMeta, PageParams
 
 from .models import STATUSES
 
@@ -114,13 +114,6 @@ class TicketBody(colander.MappingSchema):
 
 class TicketList(colander.SequenceSchema):
     ticket = TicketBody()
-
-
-class PageMeta(colander.MappingSchema):
-    page = colander.SchemaNode(colander.Integer())
-    per_page = colander.SchemaNode(colander.Integer())
-    total = colander.SchemaNode(colander.Integer())
-    last_page = colander.SchemaNode(colander.Integer())
 
 
 class TicketPage(colander.MappingSchema):
