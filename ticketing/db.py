@@ -3,6 +3,7 @@ request's transaction (pyramid_tm + zope.sqlalchemy). Application code never com
 from datetime import datetime, timezone
 
 import zope.sqlalchemy
+from pyramid_retry import mark_error_retryable
 from sqlalchemy import DateTime, MetaData, engine_from_config, event
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -44,9 +45,8 @@ def utcnow():
 
 
 def make_engine(settings):
-    # pre-ping: a connection that died in the pool (database restarted) is replaced
-    # before use instead of failing the request that drew it
-    engine = engine_from_config(settings, "sqlalchemy.", pool_pre_ping=True)
+    engine = engine_from_config(settings, "sqlalchemy.")
+    _replay_on_dead_pooled_connections(engine)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
@@ -56,6 +56,29 @@ def make_engine(settings):
             cursor.execute("PRAGMA busy_timeout=10000")
             cursor.close()
     return engine
+
+
+def _replay_on_dead_pooled_connections(engine):
+    """A pooled connection that died (the database restarted) fails the first statement
+    of its checkout. Nothing ran on it, so that error is marked retryable: pyramid_retry
+    runs the request again on a new connection (SQLAlchemy has dropped the dead pool by
+    then), and a task fails once and is retried. This replaces ``pool_pre_ping``, which
+    costs a round trip before every request; a disconnect after the first statement is
+    not replayed (a commit may have happened)."""
+
+    @event.listens_for(engine, "checkout")
+    def _unused(_dbapi_connection, record, _proxy):
+        record.info["unused"] = True
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _used(connection, *_args):
+        connection.info["unused"] = False
+
+    @event.listens_for(engine, "handle_error")
+    def _replayable(context):
+        connection = context.connection
+        if context.is_disconnect and connection is not None and connection.info.get("unused"):
+            mark_error_retryable(context.sqlalchemy_exception)
 
 
 def get_tm_session(session_factory, transaction_manager, request=None):
