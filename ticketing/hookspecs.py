@@ -109,8 +109,9 @@ def ticketing_ticket(request, token):
 @hookspec(firstresult=True)
 def ticketing_ticket_used(request, token, user):
     """Mark the ``issued`` ticket ``token`` used by ``user`` (the gate) with one
-    conditional update. Return ``True`` when this call admitted it, ``False`` when the
-    ticket is unknown or not ``issued`` (nothing changes then)."""
+    conditional update. Return its :class:`ticketing.interfaces.TicketInfo` as admitted
+    when this call admitted it, ``None`` when the ticket is unknown or not ``issued``
+    (nothing changes then)."""
 
 
 # -- events (everyone is called) ----------------------------------------------------------

@@ -108,7 +108,7 @@ def test_scan_post_of_a_fresh_ticket_statements(app, ticket, employee, statement
         body = app.post(f"/api/tickets/scan/{token}", headers=employee).json
     assert body["data"]["status"] == "used"
     assert len(body["data"]["scans"]) == 1
-    assert len(sent) == 5
+    assert len(sent) == 4  # who, the admitting UPDATE ... RETURNING, the scan, the scans
 
 
 def test_scan_post_of_a_used_ticket_statements(app, ticket, employee, statements):

@@ -111,10 +111,10 @@ def post_scan(request):
     """Admit an ``issued`` ticket (it becomes ``used``). Otherwise 409: ``already_used``
     (with ``used_at`` and ``used_by``), ``cancelled`` or ``refunded``."""
     employee = request.identity
-    admitted = request.hook.ticketing_ticket_used(
+    ticket = request.hook.ticketing_ticket_used(
         request=request, token=request.matchdict["token"], user=employee)
-    ticket = find_ticket(request)
-    if not admitted:
+    if ticket is None:
+        ticket = find_ticket(request)
         code, message = REFUSALS.get(ticket.status, (None, None))  # None: generic 409
         raise APIError(409, code, message, status=ticket.status,
                        used_at=isoformat(ticket.used_at), used_by=ticket.used_by)

@@ -147,30 +147,44 @@ def change_status(request, ticket, new_status):
 
 
 # The gate's statements, built once: a scan only binds values.
+GATE_COLUMNS = (Ticket.id, Ticket.token, Ticket.status, Ticket.holder, Ticket.product_id,
+                Ticket.payment_uuid, Ticket.event_names, Ticket.starts_at, Ticket.venue,
+                Ticket.used_at)
 ADMIT = (
     update(Ticket).where(Ticket.token == bindparam("scanned_token"), Ticket.status == "issued")
     .values(status="used", used_at=bindparam("scanned_at"), used_by_id=bindparam("scanner_id"))
+    .returning(*GATE_COLUMNS)
     .execution_options(synchronize_session=False)
 )
 GATE_VIEW = (
-    select(Ticket.id, Ticket.token, Ticket.status, Ticket.holder, Ticket.product_id,
-           Ticket.payment_uuid, Ticket.event_names, Ticket.starts_at, Ticket.venue,
-           Ticket.used_at, User.first_name, User.last_name)
+    select(*GATE_COLUMNS, User.first_name, User.last_name)
     .outerjoin(User, Ticket.used_by_id == User.id)
     .where(Ticket.token == bindparam("token"))
 )
 
 
+def gate_info(row, locale, used_by):
+    return TicketInfo(
+        id=row.id, token=str(row.token), status=row.status, holder=row.holder,
+        product_id=row.product_id, payment_uuid=row.payment_uuid,
+        event_name=event_name(row.event_names, locale), starts_at=row.starts_at,
+        venue=row.venue, used_at=row.used_at, used_by=used_by,
+    )
+
+
 def mark_used(request, token, user):
-    """The gate's one conditional update: ``issued`` → ``used``."""
+    """The gate's one conditional update, ``issued`` → ``used``; it returns the admitted
+    ticket, so an admission reads nothing else."""
     token = parse_token(token)
     if token is None:
-        return False
+        return None
     session = request.dbsession
-    result = session.execute(ADMIT, {"scanned_token": token, "scanned_at": utcnow(),
-                                    "scanner_id": user.id})
+    row = session.execute(ADMIT, {"scanned_token": token, "scanned_at": utcnow(),
+                                  "scanner_id": user.id}).one_or_none()
     mark_changed(session)
-    return result.rowcount == 1
+    if row is None:
+        return None
+    return gate_info(row, request.locale_name, display_name(user.first_name, user.last_name))
 
 
 def ticket_info(request, token):
@@ -182,13 +196,8 @@ def ticket_info(request, token):
     row = request.dbsession.execute(GATE_VIEW, {"token": token}).one_or_none()
     if row is None:
         return None
-    return TicketInfo(
-        id=row.id, token=str(row.token), status=row.status, holder=row.holder,
-        product_id=row.product_id, payment_uuid=row.payment_uuid,
-        event_name=event_name(row.event_names, request.locale_name), starts_at=row.starts_at,
-        venue=row.venue, used_at=row.used_at,
-        used_by=None if row.first_name is None else display_name(row.first_name, row.last_name),
-    )
+    used_by = None if row.first_name is None else display_name(row.first_name, row.last_name)
+    return gate_info(row, request.locale_name, used_by)
 
 
 def isoformat(moment):

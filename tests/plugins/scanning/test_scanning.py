@@ -43,6 +43,9 @@ def test_admit_once_then_refuse_with_when_and_by_whom(app, auth, gate, db, probe
     headers = auth(gate.employee, **{"Accept-Language": "de"})
     admitted = app.post(gate.url, headers=headers).json["data"]
     assert admitted["status"] == "used" and admitted["used_by"] == "Erik Gate"
+    assert admitted["event"] == {  # as the admitting UPDATE returned it, in German
+        "name": "Frühlingskonzert", "starts_at": "2030-03-16T19:00:00+00:00",
+        "venue": "Stadthalle Bonn"}
     assert [s["scanned_by"] for s in admitted["scans"]] == ["Erik Gate"]
     assert probe.scanned == [(str(gate.ticket.token), gate.employee.id)]
 
