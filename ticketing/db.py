@@ -7,6 +7,7 @@ from pyramid_retry import mark_error_retryable
 from sqlalchemy import DateTime, MetaData, engine_from_config, event
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.types import TypeDecorator
+from zope.sqlalchemy.datamanager import join_transaction
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -81,26 +82,45 @@ def _replay_on_dead_pooled_connections(engine):
             mark_error_retryable(context.sqlalchemy_exception)
 
 
-def get_tm_session(session_factory, transaction_manager, request=None):
-    """A session joined to ``transaction_manager``; core ``UPDATE``/``INSERT`` statements
-    made through it are committed too (zope.sqlalchemy is told of them by
-    :func:`mark_changed`)."""
-    session = session_factory(info={"request": request})
-    zope.sqlalchemy.register(session, transaction_manager=transaction_manager)
-    return session
+def session_factory(engine):
+    """Sessions that join the transaction manager given at creation (:func:`get_tm_session`).
+    The listeners are those of ``zope.sqlalchemy.register``, listened to once here rather
+    than registered on every request's session (about 0.1 ms per request)."""
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+
+    def join(session, *_args):
+        manager = session.info.get("transaction_manager")
+        if manager is not None:  # else a plain session, committed by its user
+            join_transaction(session, transaction_manager=manager)
+
+    @event.listens_for(factory, "do_orm_execute")
+    def _orm_write(state):
+        if state.is_orm_statement and (state.is_insert or state.is_update or state.is_delete):
+            mark_changed(state.session)
+
+    event.listen(factory, "after_begin", join)
+    event.listen(factory, "after_attach", join)
+    event.listen(factory, "after_flush", lambda session, _context: mark_changed(session))
+    return factory
+
+
+def get_tm_session(factory, transaction_manager, request=None):
+    """A session of :func:`session_factory` joined to ``transaction_manager``; core
+    ``UPDATE``/``INSERT`` statements made through it are committed too (the transaction
+    is told of them by :func:`mark_changed`)."""
+    return factory(info={"request": request, "transaction_manager": transaction_manager})
 
 
 def mark_changed(session):
     """Tell the transaction that a core statement wrote through ``session``; without it
     a transaction whose only writes are core statements is rolled back."""
-    zope.sqlalchemy.mark_changed(session)
+    manager = session.info.get("transaction_manager")
+    if manager is not None:
+        zope.sqlalchemy.mark_changed(session, transaction_manager=manager)
 
 
 def _dbsession(request):
-    session = request.environ.get("app.dbsession")  # injected by tests
-    if session is None:
-        session = get_tm_session(request.registry["dbsession_factory"], request.tm, request)
-    return session
+    return get_tm_session(request.registry["dbsession_factory"], request.tm, request)
 
 
 def includeme(config):
@@ -112,6 +132,6 @@ def includeme(config):
     config.include("pyramid_tm")  # one transaction per request, committed on success
     config.include("pyramid_retry")  # replays requests on serialization failures
     engine = make_engine(settings)
-    config.registry["dbsession_factory"] = sessionmaker(bind=engine, expire_on_commit=False)
+    config.registry["dbsession_factory"] = session_factory(engine)
     config.registry["db_engine"] = engine
     config.add_request_method(_dbsession, "dbsession", reify=True)
