@@ -10,14 +10,16 @@ from .models import Product, ProductTranslation, in_locale
 SORT_COLUMNS = {"date": Product.starts_at, "price": Product.final_price}
 
 
-# Built once (the other plugins ask on every cart request): one row per product and
-# locale, plain columns, no entities.
+# Built once on the tables (the other plugins ask on every cart request): one row per
+# product and locale, plain columns; a Core statement costs about half the Python time
+# of the same one on mapped classes.
+PRODUCTS, TRANSLATIONS = Product.__table__.c, ProductTranslation.__table__.c
 ACTIVE_PRODUCTS = (
-    select(Product.id, Product.price, Product.final_price, Product.stock_quantity,
-           Product.category, Product.starts_at, Product.venue, Product.timezone,
-           ProductTranslation.locale, ProductTranslation.name)
-    .join(ProductTranslation, ProductTranslation.product_id == Product.id)
-    .where(Product.id.in_(bindparam("ids", expanding=True)), Product.is_active.is_(True))
+    select(PRODUCTS.id, PRODUCTS.price, PRODUCTS.final_price, PRODUCTS.stock_quantity,
+           PRODUCTS.category, PRODUCTS.starts_at, PRODUCTS.venue, PRODUCTS.timezone,
+           TRANSLATIONS.locale, TRANSLATIONS.name)
+    .join(ProductTranslation.__table__, TRANSLATIONS.product_id == PRODUCTS.id)
+    .where(PRODUCTS.id.in_(bindparam("ids", expanding=True)), PRODUCTS.is_active.is_(True))
 )
 
 

@@ -146,20 +146,22 @@ def change_status(request, ticket, new_status):
     return ticket
 
 
-# The gate's statements, built once: a scan only binds values.
-GATE_COLUMNS = (Ticket.id, Ticket.token, Ticket.status, Ticket.holder, Ticket.product_id,
-                Ticket.payment_uuid, Ticket.event_names, Ticket.starts_at, Ticket.venue,
-                Ticket.used_at)
+# The gate's statements, built once on the tables (Core): a scan only binds values, and
+# a Core statement costs about half the Python time of the same one on mapped classes.
+TICKETS, USERS = Ticket.__table__.c, User.__table__.c
+GATE_COLUMNS = (TICKETS.id, TICKETS.token, TICKETS.status, TICKETS.holder, TICKETS.product_id,
+                TICKETS.payment_uuid, TICKETS.event_names, TICKETS.starts_at, TICKETS.venue,
+                TICKETS.used_at)
 ADMIT = (
-    update(Ticket).where(Ticket.token == bindparam("scanned_token"), Ticket.status == "issued")
+    update(Ticket.__table__)
+    .where(TICKETS.token == bindparam("scanned_token"), TICKETS.status == "issued")
     .values(status="used", used_at=bindparam("scanned_at"), used_by_id=bindparam("scanner_id"))
     .returning(*GATE_COLUMNS)
-    .execution_options(synchronize_session=False)
 )
 GATE_VIEW = (
-    select(*GATE_COLUMNS, User.first_name, User.last_name)
-    .outerjoin(User, Ticket.used_by_id == User.id)
-    .where(Ticket.token == bindparam("token"))
+    select(*GATE_COLUMNS, USERS.first_name, USERS.last_name)
+    .outerjoin(User.__table__, TICKETS.used_by_id == USERS.id)
+    .where(TICKETS.token == bindparam("token"))
 )
 
 
