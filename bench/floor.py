@@ -5,6 +5,7 @@ by the same gunicorn configuration from the same database as the product.
 ``/products``: the first 20 active products with their 3 translations (two statements,
 like the product's list without its count), in German. ``/hello``: a bare JSON answer.
 """
+import os
 from pathlib import Path
 
 from pyramid.config import Configurator
@@ -43,8 +44,9 @@ def hello(request):
 
 
 def main(global_config, **settings):
-    """App factory; the database is the one ``bench.ini`` names."""
-    app_settings = get_appsettings(str(Path(global_config["here"]) / "bench.ini"))
+    """App factory; the database is the one ``bench.ini`` (or ``$BENCH_INI``) names."""
+    ini = os.environ.get("BENCH_INI", Path(global_config["here"]) / "bench.ini")
+    app_settings = get_appsettings(str(ini))
     config = Configurator()
     config.registry["engine"] = create_engine(app_settings["sqlalchemy.url"], pool_size=2)
     config.add_route("products", "/products")

@@ -5,6 +5,10 @@ Per scenario: req/s, p50/p99 latency (wrk --latency), server CPU per request (th
 gunicorn master and workers, from /proc), PostgreSQL CPU per request (every postgres
 process, from /proc), and responses of an unexpected status. The JSON lands in
 ``bench/results/``.
+
+``BENCH_INI`` (default ``bench/bench.ini``) and ``BENCH_PORT`` (default 8461, the floor on
+the next port) let a second run share the machine: an ini of its own names another
+database, Redis database, queue, SMTP and localstripe port.
 """
 import argparse
 import json
@@ -22,6 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import flash
+import pipeline
 import procstat
 
 HERE = Path(__file__).resolve().parent
@@ -29,9 +34,12 @@ ROOT = HERE.parent
 PYTHON = sys.executable
 RESULTS = HERE / "results"
 DATA = RESULTS / "data"
-APP_PORT, FLOOR_PORT = 8461, 8462
+INI = Path(os.environ.get("BENCH_INI", HERE / "bench.ini")).resolve()
+APP_PORT = int(os.environ.get("BENCH_PORT", 8461))
+FLOOR_PORT = APP_PORT + 1
 MEMORY_REQUESTS = 10_000
 FLOOR, FLOOR_AGAIN = "floor: 20 products (ORM)", "floor again: 20 products"
+PIPELINE = "pipeline"
 
 
 @dataclass
@@ -90,7 +98,7 @@ class Server:
 
     def __init__(self, name, ini, port, log):
         self.name, self.port = name, port
-        env = {**os.environ, "PYTHONPATH": str(HERE)}
+        env = {**os.environ, "PYTHONPATH": str(HERE), "BENCH_INI": str(INI)}
         self.process = subprocess.Popen(
             [str(Path(PYTHON).parent / "pserve"), ini.name, f"http_port={port}"],
             cwd=ini.parent, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -210,7 +218,7 @@ def memory_run(app):
 
 def seed():
     started = time.monotonic()
-    output = subprocess.run([PYTHON, str(HERE / "seed.py"), str(HERE / "bench.ini"), str(DATA)],
+    output = subprocess.run([PYTHON, str(HERE / "seed.py"), str(INI), str(DATA)],
                             capture_output=True, text=True, check=True).stdout
     sizes = json.loads(output.strip().splitlines()[-1])
     sizes["seconds"] = round(time.monotonic() - started, 1)
@@ -218,7 +226,7 @@ def seed():
 
 
 def pdf_figures():
-    output = subprocess.run([PYTHON, str(HERE / "pdfs.py"), str(HERE / "bench.ini")],
+    output = subprocess.run([PYTHON, str(HERE / "pdfs.py"), str(INI)],
                             capture_output=True, text=True, check=True).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -228,7 +236,7 @@ def app_settings():
 
     from ticketing.settings import CORE_SETTINGS, parse_settings
 
-    return parse_settings(get_appsettings(str(HERE / "bench.ini")), CORE_SETTINGS)
+    return parse_settings(get_appsettings(str(INI)), CORE_SETTINGS)
 
 
 def argon2_cost():
@@ -250,6 +258,13 @@ def flash_sale(sizes):
     return flash.run(APP_PORT, tokens, conninfo, sizes["flash_product"])
 
 
+def paid_orders():
+    """The pipeline buyers pay and one Celery worker fulfils their orders
+    (bench/pipeline.py)."""
+    tokens = Path(data("pipeline_tokens.txt")).read_text().split()
+    return pipeline.run(app_settings(), INI, APP_PORT, tokens, RESULTS / "worker.log")
+
+
 def floor_reference(results):
     """req/s and CPU per request (server + PostgreSQL) of the floor: the mean of its first
     and last measurement."""
@@ -258,7 +273,7 @@ def floor_reference(results):
             "cpu_ms": sum(r["server_cpu_ms"] + r["pg_cpu_ms"] for r in runs) / len(runs)}
 
 
-def verdicts(results, memory, pdfs, idle_rss, sale):
+def verdicts(results, memory, pdfs, idle_rss, sale, orders):
     """``{target: (met, figure)}`` for the targets this run measures."""
     floor = floor_reference(results)["rps"]
     ratio = {name: r["rps"] / floor for name, r in results.items()}
@@ -284,6 +299,9 @@ def verdicts(results, memory, pdfs, idle_rss, sale):
                                                  f"{memory['max_growth_percent']} %"),
         "idle worker RSS <= 150 MiB": (max(idle_rss.values()) <= 150,
                                        f"{max(idle_rss.values())} MiB"),
+        "pipeline: >= 15 paid tickets/s per worker": (
+            orders["tickets_per_s"] >= 15 and not orders["errors"],
+            f"{orders['tickets_per_s']} tickets/s, {len(orders['errors'])} errors"),
     }
     for name in ("guest cart GET", "guest cart PATCH", "user cart PATCH"):
         checks[f"{name} >= 50 % of floor"] = (ratio[name] >= 0.5, f"{ratio[name]:.0%}")
@@ -321,7 +339,7 @@ def main():
     print(json.dumps(sizes), flush=True)
     log = open(RESULTS / "servers.log", "w")
     stripe = start_localstripe(log)
-    app = Server("app", HERE / "bench.ini", APP_PORT, log)
+    app = Server("app", INI, APP_PORT, log)
     floor = Server("floor", HERE / "floor.ini", FLOOR_PORT, log)
     try:
         app.wait("/api/health")
@@ -342,6 +360,7 @@ def main():
         sale = flash_sale(sizes) if not options.only else None
         if sale:
             print(f"flash sale: {sale}", flush=True)
+        orders = paid_orders() if not options.only or options.only in PIPELINE else None
     finally:
         app.stop()
         floor.stop()
@@ -353,6 +372,7 @@ def main():
         "machine": {"cpus": os.cpu_count()}, "data": sizes, "argon2": argon2_cost(),
         "scenarios": results, "idle_rss_mib": idle_rss, "memory": memory,
         "rss_after_all_mib": rss_end, "pdfs": pdfs, "flash_sale": sale,
+        "pipeline": orders,
         "seconds": round(time.monotonic() - started),
     }
     print()
@@ -361,12 +381,18 @@ def main():
     print(f"ticket PDF: median {pdfs['ticket_pdf']['median_ms']} ms (cold "
           f"{pdfs['ticket_pdf']['cold_ms']} ms); QR PNG median {pdfs['qr_png']['median_ms']} ms; "
           f"invoice PDF (5 lines): median {pdfs['invoice_pdf']['median_ms']} ms")
+    if orders:
+        print(f"pipeline (1 Celery worker): {orders['orders']} orders, {orders['tickets']} "
+              f"tickets in {orders['seconds']} s: {orders['orders_per_s']} paid orders/s, "
+              f"{orders['tickets_per_s']} tickets/s; CPU per ticket: worker "
+              f"{orders['worker_cpu_ms_per_ticket']} ms, PostgreSQL "
+              f"{orders['pg_cpu_ms_per_ticket']} ms; errors: {orders['errors'] or 'none'}")
     print(f"worker RSS: idle {idle_rss} MiB, growth over {memory['requests']} requests "
           f"{memory['max_growth_percent']} %, after all scenarios {rss_end} MiB")
     if not options.only:
         report["targets"] = {name: {"met": met, "figure": figure}
                              for name, (met, figure) in verdicts(results, memory, pdfs,
-                                                                 idle_rss, sale).items()}
+                                                                 idle_rss, sale, orders).items()}
         print("\ntargets:")
         for name, verdict in report["targets"].items():
             print(f"  {'met ' if verdict['met'] else 'MISS'}  {name}: {verdict['figure']}")

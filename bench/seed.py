@@ -38,9 +38,11 @@ DESCRIPTION = {
 
 SIZES = {"products": 240, "inactive_products": 12, "users": 20_000, "employees": 4,
          "user_tokens": 1_000, "guest_carts": 2_000, "tickets": 100_000, "used_tickets": 5_000,
-         "flash_buyers": 200, "flash_units": 50}
+         "flash_buyers": 200, "flash_units": 50, "pipeline_orders": 60}
 FLASH_PRODUCT = SIZES["products"]  # the last product: few units, each flash buyer wants one
 FLASH_BUYERS = range(1201, 1201 + SIZES["flash_buyers"])
+# bench/pipeline.py's customers: 2 tickets of one product, or 1 + 2 of two products
+PIPELINE_BUYERS = range(1401, 1401 + SIZES["pipeline_orders"])
 
 
 def digest(token):
@@ -116,21 +118,25 @@ def seed(database_url, data_dir, argon2):
 
         token_users = range(101, 101 + SIZES["user_tokens"])
         tokens = {uid: f"bench-token-{uid}-{uuid.uuid4().hex}"
-                  for uid in (*employees, *token_users, *FLASH_BUYERS)}
+                  for uid in (*employees, *token_users, *FLASH_BUYERS, *PIPELINE_BUYERS)}
         copy(cursor, "auth_token", ("user_id", "digest", "created_at", "expires_at"),
              ((uid, digest(token), now, now + timedelta(days=7)) for uid, token in tokens.items()))
 
         guest_carts = [uuid.uuid4() for _ in range(SIZES["guest_carts"])]
         user_carts = {uid: uuid.uuid4() for uid in token_users}
         flash_carts = {uid: uuid.uuid4() for uid in FLASH_BUYERS}
+        pipeline_carts = {uid: uuid.uuid4() for uid in PIPELINE_BUYERS}
         copy(cursor, "cart_cart", ("id", "user_id", "created_at", "updated_at"),
              [(cid, None, now, now) for cid in guest_carts]
-             + [(cid, uid, now, now) for uid, cid in (*user_carts.items(), *flash_carts.items())])
+             + [(cid, uid, now, now) for uid, cid in (*user_carts.items(), *flash_carts.items(),
+                                                      *pipeline_carts.items())])
         copy(cursor, "cart_item", ("cart_id", "product_id", "quantity"),
              [(cid, pid, rng.randint(1, 4))
               for cid in (*guest_carts, *user_carts.values())
               for pid in rng.sample(active, 3)]
-             + [(cid, FLASH_PRODUCT, 1) for cid in flash_carts.values()])
+             + [(cid, FLASH_PRODUCT, 1) for cid in flash_carts.values()]
+             + [(cid, active[(uid + n) % len(active)], 2 - n)
+                for uid, cid in pipeline_carts.items() for n in range(uid % 2 + 1)])
 
         # every payment bought two tickets of one product; each has its invoice
         payments = [(pay_id, str(uuid.uuid4()), rng.randint(1, SIZES["users"]),
@@ -193,6 +199,7 @@ def seed(database_url, data_dir, argon2):
         "used_tickets.txt": ticket_tokens[used:],
         "logins.txt": [f"user{uid}@bench.example" for uid in range(2001, 4001)],
         "flash_tokens.txt": [tokens[uid] for uid in FLASH_BUYERS],
+        "pipeline_tokens.txt": [tokens[uid] for uid in PIPELINE_BUYERS],
     }
     for name, values in files.items():
         (data_dir / name).write_text("".join(f"{value}\n" for value in values))
