@@ -22,6 +22,7 @@ from .models import TRANSITIONS, StatusChange, Ticket, event_name
 _ = TranslationStringFactory("ticketing_tickets")
 
 TEMPLATE = "ticketing_tickets:templates/ticket.html"
+STYLESHEET = "ticketing_tickets:templates/ticket.css"
 
 
 def parse_token(text):
@@ -33,10 +34,13 @@ def parse_token(text):
 
 
 def qr_png(text):
+    """The QR code of ``text`` as a greyscale PNG: WeasyPrint embeds its pixels as they
+    are, where a bilevel one is converted to RGB and encoded again (a sixth of the
+    ticket PDF's render)."""
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4)
     code.add_data(text)
     buffer = io.BytesIO()
-    code.make_image().save(buffer, format="PNG")
+    code.make_image().get_image().convert("L").save(buffer, format="PNG")
     return buffer.getvalue()
 
 
@@ -59,7 +63,7 @@ def ticket_pdf(registry, ticket, qr):
         token=str(ticket.token),
         qr_url="data:image/png;base64," + base64.b64encode(qr).decode("ascii"),
     )
-    return render_pdf(html)
+    return render_pdf(html, STYLESHEET)
 
 
 def new_ticket(request, payment, line, number, product):

@@ -1,10 +1,15 @@
 """The "payment paid" pipeline: one ticket per unit, QR and PDF, once."""
+import io
+import subprocess
 import uuid
+
+from PIL import Image
 
 from sqlalchemy import delete, func, select
 
 from tests.plugins.tickets.support import paid_again
 from tests.support.documents import pdf_text, qr_text
+from tests.support.services import require_tool
 from ticketing_tickets.models import Ticket
 
 
@@ -32,6 +37,21 @@ def test_one_ticket_per_unit_with_qr_and_pdf_in_the_buyers_language(
     assert "Eintrittskarte" in text and "Inhaber" in text
     assert str(tickets[0].token) in text
     assert tickets[0].token != tickets[1].token
+
+
+def test_the_qr_code_is_a_greyscale_png_that_scans_in_the_pdf_too(issue, make_user, db,
+                                                                  registry, tmp_path):
+    """Greyscale, because WeasyPrint embeds such a PNG as it is (a bilevel one is converted
+    and encoded again); printed from the PDF, it still scans."""
+    issue(make_user())
+    ticket = db.execute(select(Ticket)).scalar_one()
+    storage = registry["storage"]
+    assert Image.open(io.BytesIO(storage.read(ticket.qr_name))).mode == "L"
+    pdf = tmp_path / "ticket.pdf"
+    pdf.write_bytes(storage.read(ticket.pdf_name))
+    subprocess.run([require_tool("pdftoppm"), "-r", "150", "-png", "-singlefile", str(pdf),
+                    str(tmp_path / "page")], check=True)
+    assert qr_text((tmp_path / "page.png").read_bytes(), tmp_path) == str(ticket.token)
 
 
 def test_pdf_in_french_for_a_french_buyer(issue, make_user, db, registry, tmp_path):
