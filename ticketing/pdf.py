@@ -2,9 +2,12 @@
 that ends up containing ``<img src="file:///etc/passwd">`` or a remote URL renders
 without it."""
 import logging
+import re
 import threading
+from functools import cache
+from importlib import resources
 
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
@@ -32,7 +35,35 @@ def font_config():
     return _local.font_config
 
 
-def render_pdf(html):
-    """Render an HTML document (all assets inline) to PDF bytes."""
-    document = HTML(string=html, url_fetcher=InlineOnlyFetcher(), base_url="data:,")
-    return document.write_pdf(font_config=font_config())
+def _lean_user_agent_sheet():
+    """WeasyPrint's HTML user-agent stylesheet without its rules for the footnote and note
+    pseudo-elements of *every* element, and with list markers on list items only: the
+    cascade otherwise computes six pseudo-element styles per element, a tenth of an
+    invoice's render. Documents rendered here use no ``float: footnote`` and no
+    ``display: list-item`` but on ``li``."""
+    text = (resources.files("weasyprint.css") / "html5_ua.css").read_text("utf-8")
+    text = re.sub(r"^::(footnote|note)-.*$", "", text, flags=re.MULTILINE)
+    return CSS(string=re.sub(r"^::marker", "li::marker", text, flags=re.MULTILINE))
+
+
+class _LeanHTML(HTML):
+    _ua_sheet = _lean_user_agent_sheet()
+
+    def _ua_stylesheets(self, forms=False):
+        return [self._ua_sheet]
+
+
+@cache
+def stylesheet(asset):
+    """The stylesheet ``"package:path.css"``, parsed once for all renders."""
+    package, _sep, path = asset.partition(":")
+    text = resources.files(package).joinpath(path).read_text("utf-8")
+    return CSS(string=text, url_fetcher=InlineOnlyFetcher(), base_url="data:,")
+
+
+def render_pdf(html, css=None):
+    """Render an HTML document (all assets inline) to PDF bytes, styled by the stylesheet
+    asset ``css`` (see :func:`stylesheet`) besides any ``<style>`` of its own."""
+    document = _LeanHTML(string=html, url_fetcher=InlineOnlyFetcher(), base_url="data:,")
+    sheets = [stylesheet(css)] if css else []
+    return document.write_pdf(font_config=font_config(), stylesheets=sheets)

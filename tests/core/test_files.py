@@ -3,8 +3,9 @@ import subprocess
 
 import pytest
 
+from tests.support.documents import pdf_text
 from tests.support.services import require_tool
-from ticketing.pdf import render_pdf
+from ticketing.pdf import render_pdf, stylesheet
 from ticketing.storage import LocalStorage
 
 
@@ -44,3 +45,22 @@ def test_pdf_renders_text_in_any_script_and_fetches_nothing(tmp_path, caplog):
         assert word in text
     refused = [r.getMessage() for r in caplog.records if "refused to fetch" in r.getMessage()]
     assert len(refused) == 3
+
+
+def pdf_lines(data, tmp_path):
+    return [line.strip() for line in pdf_text(data, tmp_path).splitlines() if line.strip()]
+
+
+def test_pdf_lists_keep_their_markers(tmp_path):
+    """The lean user-agent stylesheet keeps the ``::marker`` rule for list items."""
+    html = "<ul><li>first</li></ul><ol><li>second</li></ol>"
+    assert pdf_lines(render_pdf(html), tmp_path) == ["• first", "1. second"]
+
+
+def test_pdf_stylesheet_assets_are_parsed_once_and_applied(tmp_path):
+    asset = "ticketing_invoicing:templates/invoice.css"
+    html = '<p class="lines">Seller\n  Example GmbH\n  Main street 1</p><p>Elsewhere\nnot</p>'
+
+    assert stylesheet(asset) is stylesheet(asset)
+    assert pdf_lines(render_pdf(html, asset), tmp_path) == [
+        "Seller", "Example GmbH", "Main street 1", "Elsewhere not"]

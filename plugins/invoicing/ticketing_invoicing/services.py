@@ -14,6 +14,7 @@ from ticketing.templating import render
 from .models import Invoice, InvoiceCounter
 
 TEMPLATE = "ticketing_invoicing:templates/invoice.html"
+STYLESHEET = "ticketing_invoicing:templates/invoice.css"
 
 
 def next_number(request, year):
@@ -74,7 +75,7 @@ def render_invoice(request, invoice, payment):
         net=net, vat=vat, refunds=payment.refunds,
         remaining=payment.amount - payment.refunded_amount,
     )
-    return request.storage.save(render_pdf(html), "pdf")
+    return request.storage.save(render_pdf(html, STYLESHEET), "pdf")
 
 
 def ensure_invoice(request, payment):

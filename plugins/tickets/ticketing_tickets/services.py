@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import qrcode
 from babel.dates import format_date, format_time
-from PIL import Image
 from pyramid.i18n import TranslationStringFactory
 from sqlalchemy import bindparam, select, update
 
@@ -23,7 +22,7 @@ from .models import TRANSITIONS, StatusChange, Ticket, event_name
 _ = TranslationStringFactory("ticketing_tickets")
 
 TEMPLATE = "ticketing_tickets:templates/ticket.html"
-QR_MODULE_PX, QR_BORDER = 8, 4
+STYLESHEET = "ticketing_tickets:templates/ticket.css"
 
 
 def parse_token(text):
@@ -35,18 +34,13 @@ def parse_token(text):
 
 
 def qr_png(text):
-    """The QR code of ``text`` as an 8-bit grey PNG, 8 px per module, 4 modules of border.
-    Grey, not qrcode's 1-bit image: WeasyPrint embeds a grey PNG as it is but converts a
-    1-bit one to RGB and encodes it twice, a tenth of the ticket PDF's render."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QR_BORDER)
+    """The QR code of ``text`` as a greyscale PNG: WeasyPrint embeds its pixels as they
+    are, where a bilevel one is converted to RGB and encoded again (a sixth of the
+    ticket PDF's render)."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4)
     code.add_data(text)
-    modules = code.get_matrix()  # rows of booleans (dark), the border included
-    size = len(modules)
-    image = Image.frombytes("L", (size, size),
-                            bytes(0 if dark else 255 for row in modules for dark in row))
-    image = image.resize((size * QR_MODULE_PX, size * QR_MODULE_PX), Image.Resampling.NEAREST)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
+    code.make_image().get_image().convert("L").save(buffer, format="PNG")
     return buffer.getvalue()
 
 
@@ -69,7 +63,7 @@ def ticket_pdf(registry, ticket, qr):
         token=str(ticket.token),
         qr_url="data:image/png;base64," + base64.b64encode(qr).decode("ascii"),
     )
-    return render_pdf(html)
+    return render_pdf(html, STYLESHEET)
 
 
 def new_ticket(request, payment, line, number, product):
