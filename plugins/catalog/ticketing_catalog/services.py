@@ -22,6 +22,18 @@ ACTIVE_PRODUCTS = (
     .where(PRODUCTS.id.in_(bindparam("ids", expanding=True)), PRODUCTS.is_active.is_(True))
 )
 
+# Checkout's stock changes, built once on the table like ACTIVE_PRODUCTS.
+TAKE_STOCK = (
+    update(Product.__table__)
+    .where(PRODUCTS.id == bindparam("product_id"),
+           PRODUCTS.stock_quantity >= bindparam("quantity"))
+    .values(stock_quantity=PRODUCTS.stock_quantity - bindparam("quantity"))
+)
+RELEASE_STOCK = (
+    update(Product.__table__).where(PRODUCTS.id == bindparam("product_id"))
+    .values(stock_quantity=PRODUCTS.stock_quantity + bindparam("quantity"))
+)
+
 
 def product_infos(dbsession, product_ids, locale):
     """``{id: ProductInfo}`` of the active products among ``product_ids``, names in
@@ -54,23 +66,13 @@ def get_product(dbsession, product_id, active_only):
 def take_stock(dbsession, product_id, quantity):
     """One conditional update: the row lock it takes serialises concurrent buyers, and
     the ``WHERE`` makes overselling impossible."""
-    result = dbsession.execute(
-        update(Product)
-        .where(Product.id == product_id, Product.stock_quantity >= quantity)
-        .values(stock_quantity=Product.stock_quantity - quantity)
-        .execution_options(synchronize_session=False)
-    )
+    result = dbsession.execute(TAKE_STOCK, {"product_id": product_id, "quantity": quantity})
     mark_changed(dbsession)
     return result.rowcount == 1
 
 
 def release_stock(dbsession, product_id, quantity):
-    dbsession.execute(
-        update(Product)
-        .where(Product.id == product_id)
-        .values(stock_quantity=Product.stock_quantity + quantity)
-        .execution_options(synchronize_session=False)
-    )
+    dbsession.execute(RELEASE_STOCK, {"product_id": product_id, "quantity": quantity})
     mark_changed(dbsession)
     return True
 

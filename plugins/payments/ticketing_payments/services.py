@@ -125,6 +125,9 @@ def reserve(request, user, idempotency_key):
         .with_for_update(of=Payment)
     ).scalars():
         fail(request, previous, "replaced")
+    missing = take_stock(request, cart)  # first: a sold-out checkout writes nothing more
+    if missing is not None:
+        raise insufficient_stock(request, missing)  # the transaction aborts: nothing kept
     products = request.hook.ticketing_products(
         request=request, product_ids=[line.product_id for line in cart]
     ) or {}
@@ -143,9 +146,6 @@ def reserve(request, user, idempotency_key):
     except IntegrityError:  # a concurrent checkout of this user committed first
         raise APIError(409, "payment_in_progress",
                        _("A payment for your cart is already in progress.")) from None
-    missing = take_stock(request, payment.lines)
-    if missing is not None:
-        raise insufficient_stock(request, missing)  # the transaction aborts: nothing kept
     return payment
 
 
