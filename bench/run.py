@@ -273,38 +273,63 @@ def floor_reference(results):
             "cpu_ms": sum(r["server_cpu_ms"] + r["pg_cpu_ms"] for r in runs) / len(runs)}
 
 
+# The issue's reference machine (2 cores): its ORM floor served ~575 req/s. The absolute
+# targets below were set there; this run's floor gives how much slower this machine is.
+REFERENCE_FLOOR_RPS = 575
+
+
+def machine_factor(results):
+    """How many times slower than the reference this machine ran the floor (1 if faster)."""
+    return max(REFERENCE_FLOOR_RPS / floor_reference(results)["rps"], 1.0)
+
+
 def verdicts(results, memory, pdfs, idle_rss, sale, orders):
-    """``{target: (met, figure)}`` for the targets this run measures."""
+    """``{target: (met as written, met scaled to this machine, figure)}``. An absolute
+    target (req/s, ms, tickets/s) is also judged after scaling it by :func:`machine_factor`;
+    ratios to the floor and memory are judged as written only."""
+    k = machine_factor(results)
     floor = floor_reference(results)["rps"]
     ratio = {name: r["rps"] / floor for name, r in results.items()}
     fresh, repeat = results["scan POST fresh"], results["scan POST repeat"]
+    ticket_ms, invoice_ms = pdfs["ticket_pdf"]["median_ms"], pdfs["invoice_pdf"]["median_ms"]
+
+    def at_most(value, limit, unit):
+        return value <= limit, value <= limit * k, f"{value} {unit} (scaled limit {limit * k:.0f})"
+
+    def at_least(value, limit, unit):
+        return value >= limit, value >= limit / k, f"{value:.1f} {unit} (scaled {limit / k:.1f})"
+
+    def ratio_check(name, limit):
+        return ratio[name] >= limit, ratio[name] >= limit, f"{ratio[name]:.0%}"
+
+    sold = (sale["units_held"] == sale["statuses"].get(201, 0) == 50 and sale["stock_left"] == 0
+            and sale["server_errors"] == 0)
+    p99_met, p99_scaled, p99_figure = at_most(sale["p99_ms"], 1000, "ms p99")
+    pipeline_met, pipeline_scaled, pipeline_figure = at_least(orders["tickets_per_s"], 15,
+                                                              "tickets/s")
     checks = {
-        "product list >= 80 % of floor": (ratio["product list (20, de)"] >= 0.8,
-                                          f"{ratio['product list (20, de)']:.0%}"),
-        "scan POST fresh >= 380 req/s": (fresh["rps"] >= 380, f"{fresh['rps']:.0f} req/s"),
-        "PG CPU per fresh scan <= 2 ms": (fresh["pg_cpu_ms"] <= 2, f"{fresh['pg_cpu_ms']} ms"),
-        "scan repeats >= fresh": (repeat["rps"] >= fresh["rps"],
-                                  f"{repeat['rps']:.0f} vs {fresh['rps']:.0f} req/s"),
-        "ticket PDF <= 35 ms median": (pdfs["ticket_pdf"]["median_ms"] <= 35,
-                                       f"{pdfs['ticket_pdf']['median_ms']} ms"),
-        "invoice PDF <= 25 ms median": (pdfs["invoice_pdf"]["median_ms"] <= 25,
-                                        f"{pdfs['invoice_pdf']['median_ms']} ms"),
+        "product list >= 80 % of floor": ratio_check("product list (20, de)", 0.8),
+        "scan POST fresh >= 380 req/s": at_least(fresh["rps"], 380, "req/s"),
+        "PG CPU per fresh scan <= 2 ms": at_most(fresh["pg_cpu_ms"], 2, "ms"),
+        "scan repeats >= fresh": (repeat["rps"] >= fresh["rps"],) * 2
+        + (f"{repeat['rps']:.0f} vs {fresh['rps']:.0f} req/s",),
+        "ticket PDF <= 35 ms median": at_most(ticket_ms, 35, "ms"),
+        "invoice PDF <= 25 ms median": at_most(invoice_ms, 25, "ms"),
         "flash sale: exactly the units sold, no 5xx, p99 <= 1 s": (
-            sale["units_held"] == sale["statuses"].get(201, 0) == 50 and sale["stock_left"] == 0
-            and sale["server_errors"] == 0 and sale["p99_ms"] <= 1000,
+            sold and p99_met, sold and p99_scaled,
             f"{sale['statuses'].get(201, 0)} paid of {sale['buyers']} buyers, "
             f"{sale['units_held']} units held, stock {sale['stock_left']}, "
-            f"{sale['server_errors']} 5xx, p99 {sale['p99_ms']} ms"),
-        "memory growth <= 10 % / 10k requests": (memory["max_growth_percent"] <= 10,
-                                                 f"{memory['max_growth_percent']} %"),
-        "idle worker RSS <= 150 MiB": (max(idle_rss.values()) <= 150,
-                                       f"{max(idle_rss.values())} MiB"),
+            f"{sale['server_errors']} 5xx, {p99_figure}"),
+        "memory growth <= 10 % / 10k requests": (memory["max_growth_percent"] <= 10,) * 2
+        + (f"{memory['max_growth_percent']} %",),
+        "idle worker RSS <= 150 MiB": (max(idle_rss.values()) <= 150,) * 2
+        + (f"{max(idle_rss.values())} MiB",),
         "pipeline: >= 15 paid tickets/s per worker": (
-            orders["tickets_per_s"] >= 15 and not orders["errors"],
-            f"{orders['tickets_per_s']} tickets/s, {len(orders['errors'])} errors"),
+            pipeline_met and not orders["errors"], pipeline_scaled and not orders["errors"],
+            f"{pipeline_figure}, {len(orders['errors'])} errors"),
     }
     for name in ("guest cart GET", "guest cart PATCH", "user cart PATCH"):
-        checks[f"{name} >= 50 % of floor"] = (ratio[name] >= 0.5, f"{ratio[name]:.0%}")
+        checks[f"{name} >= 50 % of floor"] = ratio_check(name, 0.5)
     return checks
 
 
@@ -390,12 +415,17 @@ def main():
     print(f"worker RSS: idle {idle_rss} MiB, growth over {memory['requests']} requests "
           f"{memory['max_growth_percent']} %, after all scenarios {rss_end} MiB")
     if not options.only:
-        report["targets"] = {name: {"met": met, "figure": figure}
-                             for name, (met, figure) in verdicts(results, memory, pdfs,
-                                                                 idle_rss, sale, orders).items()}
-        print("\ntargets:")
+        report["machine"]["factor"] = round(machine_factor(results), 2)
+        report["targets"] = {
+            name: {"met": met, "met_scaled": scaled, "figure": figure}
+            for name, (met, scaled, figure) in verdicts(results, memory, pdfs, idle_rss, sale,
+                                                        orders).items()}
+        print(f"\ntargets (this machine ran the floor {report['machine']['factor']}x slower "
+              f"than the issue's reference, {REFERENCE_FLOOR_RPS} req/s: absolute targets are "
+              f"also judged scaled by that factor; 'met*' = met only once scaled):")
         for name, verdict in report["targets"].items():
-            print(f"  {'met ' if verdict['met'] else 'MISS'}  {name}: {verdict['figure']}")
+            mark = "met " if verdict["met"] else "met*" if verdict["met_scaled"] else "MISS"
+            print(f"  {mark}  {name}: {verdict['figure']}")
     path = RESULTS / f"bench-{report['when'].replace(':', '')}.json"
     path.write_text(json.dumps(report, indent=2))
     print(f"\n{path.relative_to(ROOT)} ({report['seconds']} s)")
