@@ -1,14 +1,11 @@
 """Catalogue queries and changes, free of Pyramid: they take a session and plain values."""
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import selectinload
 
 from ticketing.db import mark_changed
 from ticketing.interfaces import ProductInfo
 
 from .models import Product, ProductTranslation, in_locale
-
-SORT_COLUMNS = {"date": Product.starts_at, "price": Product.final_price}
-
 
 # Built once on the tables (the other plugins ask on every cart request): one row per
 # product and locale, plain columns; a Core statement costs about half the Python time
@@ -21,6 +18,7 @@ ACTIVE_PRODUCTS = (
     .join(ProductTranslation.__table__, TRANSLATIONS.product_id == PRODUCTS.id)
     .where(PRODUCTS.id.in_(bindparam("ids", expanding=True)), PRODUCTS.is_active.is_(True))
 )
+SORT_COLUMNS = {"date": PRODUCTS.starts_at, "price": PRODUCTS.final_price}
 
 # Checkout's stock changes, built once on the table like ACTIVE_PRODUCTS.
 TAKE_STOCK = (
@@ -83,23 +81,27 @@ def like_pattern(text):
 
 
 def _public_base():
-    own, english = aliased(ProductTranslation), aliased(ProductTranslation)
+    own = ProductTranslation.__table__.alias("own")
+    english = ProductTranslation.__table__.alias("english")
     return (
-        select(Product, func.coalesce(own.name, english.name).label("name"),
-               func.coalesce(own.description, english.description).label("description"))
-        .outerjoin(own, (own.product_id == Product.id) & (own.locale == bindparam("locale")))
-        .outerjoin(english, (english.product_id == Product.id) & (english.locale == "en"))
-        .where(Product.is_active.is_(True))
+        select(*Product.__table__.c,
+               func.coalesce(own.c.name, english.c.name).label("name"),
+               func.coalesce(own.c.description, english.c.description).label("description"))
+        .outerjoin(own, (own.c.product_id == PRODUCTS.id) & (own.c.locale == bindparam("locale")))
+        .outerjoin(english, (english.c.product_id == PRODUCTS.id) & (english.c.locale == "en"))
+        .where(PRODUCTS.is_active.is_(True))
     )
 
 
-PUBLIC_BASE = _public_base()  # built once: a request adds its filters and binds its locale
+# Built once, on the tables like the other public statements: a request adds its filters
+# and binds its locale.
+PUBLIC_BASE = _public_base()
 
 
 def public_listing(filters, locale):
-    """The ``SELECT`` of active products, filtered and sorted, as ``(Product, name,
-    description)`` rows: the texts in the ``locale`` parameter (English when missing) are
-    joined in, the other locales are not loaded."""
+    """The ``SELECT`` of active products, filtered and sorted: rows of the product's
+    columns with ``name`` and ``description`` in the ``locale`` parameter (English when
+    missing); the other locales are not loaded."""
     return _filtered(PUBLIC_BASE, filters, locale)
 
 
@@ -108,43 +110,43 @@ def admin_listing(filters, locale):
     the page in one more statement (``selectinload``), whatever the page size."""
     statement = select(Product).options(selectinload(Product.translations))
     if filters.get("is_active") is not None:
-        statement = statement.where(Product.is_active.is_(filters["is_active"]))
+        statement = statement.where(PRODUCTS.is_active.is_(filters["is_active"]))
     return _filtered(statement, filters, locale)
 
 
 def _filtered(statement, filters, locale):
     if filters.get("category"):
-        statement = statement.where(Product.category == filters["category"])
+        statement = statement.where(PRODUCTS.category == filters["category"])
     if filters.get("min_price") is not None:
-        statement = statement.where(Product.final_price >= filters["min_price"])
+        statement = statement.where(PRODUCTS.final_price >= filters["min_price"])
     if filters.get("max_price") is not None:
-        statement = statement.where(Product.final_price <= filters["max_price"])
+        statement = statement.where(PRODUCTS.final_price <= filters["max_price"])
     if filters.get("in_stock") is not None:
-        in_stock = Product.stock_quantity > 0
+        in_stock = PRODUCTS.stock_quantity > 0
         statement = statement.where(in_stock if filters["in_stock"] else ~in_stock)
     if filters.get("search"):
-        matching = select(ProductTranslation.product_id).where(
-            func.lower(ProductTranslation.name).like(
+        matching = select(TRANSLATIONS.product_id).where(
+            func.lower(TRANSLATIONS.name).like(
                 func.lower(like_pattern(filters["search"])), escape="\\"
             )
         )
-        statement = statement.where(Product.id.in_(matching))
+        statement = statement.where(PRODUCTS.id.in_(matching))
     return statement.order_by(*_ordering(filters, locale))
 
 
 def _ordering(filters, locale):
     descending = filters.get("direction") == "desc"
     if filters.get("sort") == "name":
-        own = aliased(ProductTranslation)
+        own = ProductTranslation.__table__.alias("sort_name")
         column = (
-            select(func.lower(own.name))
-            .where(own.product_id == Product.id, own.locale == locale)
+            select(func.lower(own.c.name))
+            .where(own.c.product_id == PRODUCTS.id, own.c.locale == locale)
             .scalar_subquery()
         )
     else:
         column = SORT_COLUMNS[filters.get("sort") or "date"]
     primary = column.desc() if descending else column.asc()
-    return primary, (Product.id.desc() if descending else Product.id.asc())
+    return primary, (PRODUCTS.id.desc() if descending else PRODUCTS.id.asc())
 
 
 def save_product(dbsession, product, values):

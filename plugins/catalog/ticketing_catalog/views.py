@@ -80,7 +80,7 @@ def list_products(request):
     query = request.validated["querystring"]
     statement = services.public_listing(query, request.locale_name)
     return paginate(request.dbsession, statement, query["page"], query["per_page"],
-                    lambda row: public_json(request, row.Product, row), scalars=False,
+                    lambda row: public_json(request, row, row), scalars=False,
                     params={"locale": request.locale_name})
 
 
