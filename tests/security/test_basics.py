@@ -6,12 +6,12 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-import sqlalchemy as sa
 from pyramid.exceptions import ConfigurationError
 
 from ticketing.tweens import SECURITY_HEADERS
 from tests.core.accounts.conftest import link_in, path_of, query_of, totp
 from tests.security.test_authorization_matrix import MATRIX, fill
+from tests.support.database import table_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "Sunny-meadow-42"
@@ -19,10 +19,7 @@ PASSWORD = "Sunny-meadow-42"
 
 def database_text(engine):
     """Every row of every table as text."""
-    with engine.connect() as connection:
-        return "\n".join(
-            row[0] for name in sa.inspect(engine).get_table_names()
-            for row in connection.execute(sa.text(f'SELECT t::text FROM "{name}" t')))
+    return "\n".join(row for rows in table_rows(engine).values() for row in rows)
 
 
 def test_tokens_links_and_codes_are_kept_and_logged_only_as_digests(app, mailbox, engine,
