@@ -2,6 +2,7 @@
 out at the same instant; the stock must end at zero with exactly as many payments holding
 units as there were units, and no 5xx. Payment creation calls localstripe."""
 import http.client
+import json
 import statistics
 import threading
 import time
@@ -9,23 +10,30 @@ import time
 import psycopg
 
 
-def checkout(port, token, start, results):
-    start.wait()
-    began = time.perf_counter()
+def checkout(port, token):
+    """``(status, body)`` of ``POST /api/payments`` as the customer of ``token``."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         connection.request("POST", "/api/payments", headers={"Authorization": f"Bearer {token}"})
-        status = connection.getresponse().status
-    except OSError:
-        status = 0  # no answer
+        response = connection.getresponse()
+        return response.status, json.loads(response.read() or b"null")
     finally:
         connection.close()
+
+
+def timed_checkout(port, token, start, results):
+    start.wait()
+    began = time.perf_counter()
+    try:
+        status, _body = checkout(port, token)
+    except OSError:
+        status = 0  # no answer
     results.append((status, (time.perf_counter() - began) * 1000))
 
 
 def run(port, tokens, conninfo, product_id):
     start, results = threading.Barrier(len(tokens)), []
-    threads = [threading.Thread(target=checkout, args=(port, token, start, results))
+    threads = [threading.Thread(target=timed_checkout, args=(port, token, start, results))
                for token in tokens]
     for thread in threads:
         thread.start()

@@ -5,9 +5,6 @@ invoice and tickets (PDF, QR code) and mails them to the SMTP sink started here.
 
 Measured from the first confirmation until the sink holds every order's e-mail: paid
 orders and tickets per second, and the worker's and PostgreSQL's CPU per ticket."""
-import email.policy
-import http.client
-import json
 import os
 import subprocess
 import sys
@@ -19,6 +16,7 @@ import psycopg
 from aiosmtpd.controller import Controller
 
 import procstat
+from flash import checkout
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -41,17 +39,6 @@ SELECT count(*), count(p.fulfilled_at),
          AND m.created_at >= %(since)s)
 FROM payments_payment p WHERE p.id = ANY(%(ids)s)
 """
-
-
-def checkout(port, token):
-    """``(status, body)`` of ``POST /api/payments`` as the customer of ``token``."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        connection.request("POST", "/api/payments", headers={"Authorization": f"Bearer {token}"})
-        response = connection.getresponse()
-        return response.status, json.loads(response.read() or b"null")
-    finally:
-        connection.close()
 
 
 class Worker:
@@ -130,12 +117,10 @@ def check(state, mails, orders):
     return errors
 
 
-def run(settings, ini, port, tokens, log_path):
+def run(settings, ini, port, tokens, log_path, conninfo, database):
     """Check out as every token's customer, pay every payment, and measure the worker
     until the sink received every order's e-mail."""
     stripe = settings["ticketing.stripe.api_base"]
-    conninfo = settings["sqlalchemy.url"].replace("postgresql+psycopg://", "postgresql://")
-    database = conninfo.rsplit("/", 1)[1]
     register_webhook(stripe, WEBHOOK_ID, f"http://127.0.0.1:{port}/api/payments/webhook",
                      settings["ticketing.stripe.webhook_secret"], ["payment_intent.succeeded"])
     mailbox = Mailbox()
