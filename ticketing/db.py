@@ -7,6 +7,7 @@ from pyramid_retry import mark_error_retryable
 from sqlalchemy import DateTime, MetaData, engine_from_config, event
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.types import TypeDecorator
+from transaction._transaction import Status  # as zope.sqlalchemy's own guard
 from zope.sqlalchemy.datamanager import join_transaction
 
 NAMING_CONVENTION = {
@@ -97,6 +98,13 @@ def session_factory(engine):
     def _orm_write(state):
         if state.is_orm_statement and (state.is_insert or state.is_update or state.is_delete):
             mark_changed(state.session)
+
+    @event.listens_for(factory, "before_commit")
+    def _through_the_manager(session):
+        manager = session.info.get("transaction_manager")
+        if manager is not None and not session.in_nested_transaction():
+            assert manager.get().status == Status.COMMITTING, \
+                "commit the transaction manager (request.tm), not the session"
 
     event.listen(factory, "after_begin", join)
     event.listen(factory, "after_attach", join)

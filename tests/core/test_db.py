@@ -1,11 +1,11 @@
-"""The engine's handling of connections that died in the pool (database restarted)."""
+"""The engine's handling of connections that died in the pool (database restarted), and
+sessions bound to the request's transaction."""
 import pytest
 import sqlalchemy as sa
 from pyramid_retry import IRetryableError
 
 from ticketing.db import make_engine
-
-pytestmark = pytest.mark.postgresql
+from ticketing.tasks import task_request
 
 
 @pytest.fixture
@@ -27,6 +27,7 @@ def terminate(database_url, pid):
     admin.dispose()
 
 
+@pytest.mark.postgresql
 def test_a_pooled_connection_found_dead_at_its_first_statement_is_replayable(
         app_engine, database_url):
     with app_engine.connect() as connection:
@@ -42,6 +43,7 @@ def test_a_pooled_connection_found_dead_at_its_first_statement_is_replayable(
         assert backend_pid(connection) != pid
 
 
+@pytest.mark.postgresql
 def test_a_connection_lost_after_a_statement_is_not_replayed(app_engine, database_url):
     """A commit may have happened on it: running the request again could do it twice."""
     with app_engine.connect() as connection, pytest.raises(sa.exc.OperationalError) as error:
@@ -49,3 +51,10 @@ def test_a_connection_lost_after_a_statement_is_not_replayed(app_engine, databas
         connection.execute(sa.text("SELECT 1"))
     assert error.value.connection_invalidated
     assert not IRetryableError.providedBy(error.value)
+
+
+def test_a_request_session_commits_only_through_the_transaction_manager(app):
+    with task_request() as request:
+        request.dbsession.execute(sa.text("SELECT 1"))
+        with pytest.raises(AssertionError, match="transaction manager"):
+            request.dbsession.commit()
